@@ -1,0 +1,53 @@
+# The two commands the README names: `make run` (serve with demo data) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test venv translations system-packages test-postgres lint extract-messages bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+translations: venv
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f -q
+
+## Serve the portal on the embedded SQLite database (instance/), with demo data on first run.
+run: venv translations
+	$(FLASK) db upgrade
+	$(FLASK) demo-data --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## Install the Debian packages the suite needs (PostgreSQL server, Chromium, CJK fonts) when missing.
+system-packages:
+	@scripts/ensure-system-packages.sh
+
+## Run the whole suite: rules, services and views on SQLite and PostgreSQL, then the browser journeys.
+test: venv translations system-packages
+	@set -euo pipefail; \
+	url=$$(scripts/test-postgres.sh); \
+	echo "PostgreSQL for tests: $$url"; \
+	TEST_POSTGRES_URL="$$url" REQUIRE_ENGINES="sqlite postgresql" $(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check app tests benchmarks
+
+extract-messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot . -q
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l zh_Hant_TW --no-fuzzy-matching -q
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching -q
+
+bench: venv system-packages
+	@url=$$(scripts/test-postgres.sh); BENCH_POSTGRES_URL="$$url" $(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,50 @@
+"""Command-line tasks: `flask demo-data`, `flask create-staff`."""
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from .accounts.services import AccountError, create_staff
+from .dbtypes import utcnow
+from .extensions import db
+from .plans.models import Organizer
+
+
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no meetings yet.")
+@with_appcontext
+def demo_data_command(if_empty):
+    """Load realistic demo organizers, plans, meetings, materials and staff accounts."""
+    from .demo import DEMO_PASSWORD, DEMO_STAFF, load_demo_data
+    from .meetings.models import Meeting
+    if if_empty and db.session.scalar(select(func.count(Meeting.id))):
+        click.echo("The database already has meetings; demo data not loaded again.")
+    else:
+        counts = load_demo_data(now=utcnow())
+        db.session.commit()
+        click.echo("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + ".")
+    click.echo("Demo staff sign-in (development only) at /staff/login:")
+    for email, _name, role, _org in DEMO_STAFF:
+        click.echo(f"  {role:<12} {email}  password: {DEMO_PASSWORD}")
+
+
+@click.command("create-staff")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["admin", "secretariat", "planner"]), required=True)
+@click.option("--organizer", "organizer_slug", help="The organizer's slug (not for admins), e.g. taichung.")
+@click.password_option(help="At least 12 characters; asked for when not given.")
+@with_appcontext
+def create_staff_command(email, name, role, organizer_slug, password):
+    """Create a staff account."""
+    organizer = None
+    if organizer_slug:
+        organizer = db.session.scalar(select(Organizer).where(Organizer.slug == organizer_slug))
+        if organizer is None:
+            slugs = ", ".join(db.session.scalars(select(Organizer.slug).order_by(Organizer.slug)))
+            raise click.UsageError(f"no organizer '{organizer_slug}'; known: {slugs or 'none (run flask demo-data)'}")
+    try:
+        user = create_staff(email=email, name=name, role=role, organizer=organizer, password=password, now=utcnow())
+    except AccountError as error:
+        raise click.UsageError(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} account {user.email}.")

@@ -1,0 +1,115 @@
+"""Workflows for materials: store an upload after checking its type and size, or keep a link."""
+import hashlib
+import os
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from .. import audit
+from ..extensions import db
+from ..rules import Problem
+from ..violations import RuleViolation
+from .models import Material
+
+# extension -> (content type, what the first bytes must be)
+ALLOWED_TYPES = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
+    "odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK\x03\x04",)),
+    "zip": ("application/zip", (b"PK\x03\x04",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+
+
+def upload_folder() -> str:
+    """Where uploaded files live (outside the static folder: they are served by a view)."""
+    folder = current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def human_size(size: int) -> str:
+    """A byte count for people: 1.2 MB, 340 KB."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(size // 1024, 1)} KB"
+
+
+def display_filename(name: str, ext: str) -> str:
+    """The uploaded file's own name (Chinese kept), without any path or control characters."""
+    base = os.path.basename(name.replace("\\", "/"))
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?').strip()[:200]
+    return base if base.lower().endswith("." + ext) else f"{base or 'file'}.{ext}"
+
+
+def check_upload(filename: str, head: bytes, size: int, limit: int) -> tuple[str, str]:
+    """The extension and content type of an acceptable upload, or a RuleViolation saying why not."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if ext not in ALLOWED_TYPES:
+        raise RuleViolation([Problem("file", "file_type_not_allowed")])
+    if size == 0:
+        raise RuleViolation([Problem("file", "file_empty")])
+    if size > limit:
+        raise RuleViolation([Problem("file", "file_too_large", {"size": human_size(size), "limit": human_size(limit)})])
+    content_type, signatures = ALLOWED_TYPES[ext]
+    if not any(head.startswith(sig) for sig in signatures):
+        raise RuleViolation([Problem("file", "file_content_mismatch", {"ext": ext})])
+    return ext, content_type
+
+
+def attach_material(owner, *, title: str, category: str, upload=None, link_url: str = "", actor,
+                    now: datetime) -> Material:
+    """Attach an uploaded file or a link to a meeting or plan; nothing is kept if a check fails."""
+    has_file = upload is not None and bool(getattr(upload, "filename", ""))
+    link_url = (link_url or "").strip()
+    if has_file == bool(link_url):
+        raise RuleViolation([Problem("file", "file_or_link_required")])
+    material = Material(title=title.strip(), category=category, uploaded_by_id=getattr(actor, "id", None),
+                        created_at=now)
+    if type(owner).__tablename__ == "meetings":
+        material.meeting_id = owner.id
+    else:
+        material.plan_id = owner.id
+    if link_url:
+        if not link_url.lower().startswith(("https://", "http://")):
+            raise RuleViolation([Problem("link_url", "link_not_http")])
+        material.link_url = link_url
+    else:
+        _store_upload(material, upload)
+    db.session.add(material)
+    db.session.flush()
+    audit.record(actor, "material.attached", material, {"title": material.title, "owner": type(owner).__tablename__,
+                                                        "owner_id": owner.id},
+                 now=now, organizer_id=owner.organizer_id)
+    return material
+
+
+def _store_upload(material: Material, upload):
+    data = upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
+    ext, content_type = check_upload(upload.filename, data[:16], len(data), current_app.config["UPLOAD_MAX_BYTES"])
+    stored = f"{secrets.token_hex(16)}.{ext}"
+    with open(os.path.join(upload_folder(), stored), "wb") as out:
+        out.write(data)
+    material.stored_name = stored
+    material.original_filename = display_filename(upload.filename, ext)
+    material.content_type = content_type
+    material.size_bytes = len(data)
+    material.sha256 = hashlib.sha256(data).hexdigest()
+
+
+def remove_material(material: Material, owner, *, actor, now: datetime):
+    """Delete a material and its stored file."""
+    audit.record(actor, "material.removed", material, {"title": material.title}, now=now,
+                 organizer_id=owner.organizer_id)
+    if material.stored_name:
+        path = os.path.join(upload_folder(), material.stored_name)
+        if os.path.exists(path):
+            os.remove(path)
+    db.session.delete(material)
+    db.session.flush()

@@ -1,0 +1,86 @@
+"""Downloading a material (public when its meeting is), and staff attach/remove."""
+import os
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from ..accounts.access import require, scoped_or_404
+from ..dbtypes import utcnow
+from ..extensions import db
+from ..meetings.models import Meeting
+from ..plans.models import Plan
+from ..violations import RuleViolation, apply_to_form
+from .forms import MaterialForm
+from .models import Material
+from .services import attach_material, remove_material, upload_folder
+
+bp = Blueprint("materials", __name__)
+
+
+@bp.get("/materials/<int:material_id>/<path:filename>")
+def download(material_id, filename):
+    """Serve a stored file; a draft meeting's files stay private to its organizer's staff."""
+    material = db.session.get(Material, material_id) or abort(404)
+    owner = _owner(material)
+    if material.stored_name is None or filename != material.original_filename:
+        abort(404)
+    if isinstance(owner, Meeting) and not owner.is_public:
+        scoped_or_404(owner)
+    path = os.path.join(upload_folder(), material.stored_name)
+    if not os.path.exists(path):
+        abort(404)
+    return send_file(path, mimetype=material.content_type, download_name=material.original_filename,
+                     as_attachment=material.content_type not in ("application/pdf", "image/png", "image/jpeg"))
+
+
+def _owner(material):
+    return db.session.get(Meeting, material.meeting_id) if material.meeting_id else db.session.get(Plan, material.plan_id)
+
+
+def _owner_or_404(kind: str, owner_id: int):
+    model = {"meetings": Meeting, "plans": Plan}.get(kind) or abort(404)
+    return scoped_or_404(db.session.get(model, owner_id))
+
+
+def _back(owner):
+    from flask import url_for
+    if isinstance(owner, Meeting):
+        return url_for("meetings_staff.manage", meeting_id=owner.id)
+    return url_for("plans_staff.edit", plan_id=owner.id)
+
+
+@bp.route("/staff/<any(meetings, plans):kind>/<int:owner_id>/materials", methods=["GET", "POST"])
+@login_required
+def attach(kind, owner_id):
+    """Upload a file or add a link to a meeting or plan."""
+    owner = _owner_or_404(kind, owner_id)
+    require("material.manage", owner.organizer_id)
+    form = MaterialForm()
+    if form.validate_on_submit():
+        try:
+            attach_material(owner, title=form.title.data, category=form.category.data, upload=form.file.data,
+                            link_url=form.link_url.data, actor=current_user, now=utcnow())
+        except RuleViolation as violation:
+            db.session.rollback()
+            for message in apply_to_form(form, violation):
+                flash(message, "error")
+        else:
+            db.session.commit()
+            flash(gettext("Material “%(title)s” added.", title=form.title.data), "success")
+            return redirect(_back(owner))
+    return render_template("staff/material_form.html", form=form, owner=owner, back=_back(owner)), \
+        (400 if form.errors else 200)
+
+
+@bp.post("/staff/materials/<int:material_id>/delete")
+@login_required
+def delete(material_id):
+    """Remove a material."""
+    material = db.session.get(Material, material_id) or abort(404)
+    owner = scoped_or_404(_owner(material))
+    require("material.manage", owner.organizer_id)
+    remove_material(material, owner, actor=current_user, now=utcnow())
+    db.session.commit()
+    flash(gettext("Material removed."), "success")
+    return redirect(_back(owner))

@@ -1,0 +1,70 @@
+"""Workflows for a meeting's agenda items (W2), cases (V11) and suggested attendance (W3)."""
+from datetime import datetime
+
+from .. import audit
+from ..extensions import db
+from ..rules import Problem
+from ..rules.venue import case_budget_problems
+from ..violations import RuleViolation
+from .models import AgendaItem, Meeting, ReviewCase, SuggestedAttendance
+from .services import touch
+
+
+def add_agenda_item(meeting: Meeting, *, starts_at: datetime, ends_at: datetime, title: str, presenter: str,
+                    actor, now: datetime) -> AgendaItem:
+    """Add a timed agenda item with its presenter (W2), kept in time order."""
+    problems = []
+    if ends_at <= starts_at:
+        problems.append(Problem("ends_at", "end_not_after_start"))
+    elif starts_at < meeting.starts_at or ends_at > meeting.ends_at:
+        problems.append(Problem("starts_at", "agenda_outside_meeting"))
+    if problems:
+        raise RuleViolation(problems)
+    item = AgendaItem(starts_at=starts_at, ends_at=ends_at, title=title.strip(), presenter=presenter.strip())
+    meeting.agenda_items.append(item)
+    _renumber(sorted(meeting.agenda_items, key=lambda i: (i.starts_at, i.id or 0)))
+    touch(meeting, now)
+    audit.record(actor, "meeting.agenda_item_added", meeting, {"title": item.title}, now=now)
+    return item
+
+
+def add_case(meeting: Meeting, *, title: str, summary: str, comment_minutes: int | None, actor,
+             now: datetime) -> ReviewCase:
+    """Add a case under review with its public-comment budget (V11; the meeting's default if none)."""
+    minutes = comment_minutes or meeting.comment_minutes_per_case
+    problems = case_budget_problems(minutes)
+    if problems:
+        raise RuleViolation(problems)
+    case = ReviewCase(title=title.strip(), summary=summary.strip(), comment_minutes=minutes,
+                      position=len(meeting.cases) + 1)
+    meeting.cases.append(case)
+    touch(meeting, now)
+    audit.record(actor, "meeting.case_added", meeting, {"title": case.title, "comment_minutes": minutes}, now=now)
+    return case
+
+
+def add_suggested_attendance(meeting: Meeting, *, agency: str, unit: str, seats: int, subtopics: str, actor,
+                             now: datetime) -> SuggestedAttendance:
+    """Record how many people an invited agency or unit is asked to send (W3)."""
+    row = SuggestedAttendance(agency=agency.strip(), unit=unit.strip(), seats=seats, subtopics=subtopics.strip())
+    meeting.suggested_attendance.append(row)
+    touch(meeting, now)
+    audit.record(actor, "meeting.attendance_suggested", meeting, {"agency": row.agency, "seats": seats}, now=now)
+    return row
+
+
+def remove_part(meeting: Meeting, part, *, actor, now: datetime):
+    """Remove an agenda item, case or suggested-attendance row from its meeting."""
+    kind = type(part).__tablename__
+    db.session.delete(part)
+    db.session.flush()
+    db.session.refresh(meeting)
+    if kind in ("agenda_items", "review_cases"):
+        _renumber(meeting.agenda_items if kind == "agenda_items" else meeting.cases)
+    touch(meeting, now)
+    audit.record(actor, "meeting.part_removed", meeting, {"table": kind, "id": part.id}, now=now)
+
+
+def _renumber(rows):
+    for position, row in enumerate(rows, start=1):
+        row.position = position

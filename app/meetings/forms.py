@@ -1,0 +1,125 @@
+"""Staff forms for meetings and their parts; they parse input, the services apply the rules."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
+                     TimeField)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..labels import choices
+from ..rules.venue import SETTING_NAMES
+from ..timefmt import from_local
+
+DT_FORMAT = "%Y-%m-%dT%H:%M"
+LOCAL_TIME = _l("Taipei time (UTC+8).")
+
+
+class MeetingForm(FlaskForm):
+    """Everything a meeting notice says, and its venue-rule settings."""
+
+    plan_id = SelectField(_l("Plan"), coerce=int, validators=[InputRequired()])
+    organizer_id = SelectField(_l("Organizer"), coerce=int, validators=[Optional()])
+    kind = SelectField(_l("Kind of meeting"), choices=choices("kind"))
+    phase = SelectField(_l("Planning phase"), choices=[("", _l("Not applicable"))] + choices("phase"),
+                        description=_l("For symposia and workshops of the planning stage only."))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=5000)])
+    starts_at = DateTimeLocalField(_l("Starts"), format=DT_FORMAT, validators=[InputRequired()],
+                                   description=LOCAL_TIME)
+    ends_at = DateTimeLocalField(_l("Ends"), format=DT_FORMAT, validators=[InputRequired()], description=LOCAL_TIME)
+    venue_name = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
+    venue_address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
+    directions = TextAreaField(_l("How to get there"), validators=[Length(max=3000)],
+                               description=_l("Metro, bus, car and parking."))
+    overflow_room = StringField(_l("Overflow room"), validators=[Length(max=200)],
+                                description=_l("Where observers beyond the gallery's seats are seated, "
+                                               "such as the auditorium."))
+    livestream_url = StringField(_l("Live-stream link"), validators=[Optional(), URL(), Length(max=500)])
+    contact = TextAreaField(_l("Contact and other ways to register"), validators=[Length(max=1000)],
+                            description=_l("Phone, e-mail and fax of the secretariat."))
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=DT_FORMAT,
+                                               validators=[Optional()], description=LOCAL_TIME)
+    registration_closes_at = DateTimeLocalField(_l("Registration deadline"), format=DT_FORMAT,
+                                                validators=[Optional()], description=LOCAL_TIME)
+    speaker_cap = IntegerField(_l("Online speakers per case"), validators=[InputRequired()])
+    gallery_seats = IntegerField(_l("Gallery seats"), validators=[InputRequired()])
+    observers_per_group = IntegerField(_l("Observers per group"), validators=[InputRequired()])
+    observers_per_village = IntegerField(_l("Observers per village or borough"), validators=[InputRequired()])
+    minutes_per_speaker = IntegerField(_l("Minutes per speaker"), validators=[InputRequired()])
+    comment_minutes_per_case = IntegerField(_l("Minutes of public comment per case"), validators=[InputRequired()])
+    departure_reason = TextAreaField(_l("Reason for departing from the rule profile"),
+                                     validators=[Length(max=2000)],
+                                     description=_l("Required when a setting differs from your organizer's "
+                                                    "profile; shown on the meeting page."))
+    sequence = HiddenField()
+
+    def service_data(self) -> dict:
+        """The cleaned values in the shape the services take (UTC datetimes)."""
+        data = {name: getattr(self, name).data for name in (
+            "kind", "phase", "title", "summary", "venue_name", "venue_address", "directions", "overflow_room",
+            "livestream_url", "contact", *SETTING_NAMES)}
+        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            data[name] = from_local(getattr(self, name).data)
+        for name in ("title", "venue_name", "venue_address"):
+            data[name] = data[name].strip()
+        data["livestream_url"] = data["livestream_url"] or ""
+        return data
+
+
+class PublishForm(FlaskForm):
+    """Publishing needs only the CSRF token."""
+
+
+class PostponeForm(FlaskForm):
+    """A new time and the reason, shown publicly (W5)."""
+
+    starts_at = DateTimeLocalField(_l("New start"), format=DT_FORMAT, validators=[InputRequired()],
+                                   description=LOCAL_TIME)
+    ends_at = DateTimeLocalField(_l("New end"), format=DT_FORMAT, validators=[InputRequired()],
+                                 description=LOCAL_TIME)
+    reason = TextAreaField(_l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)])
+
+
+class CancelForm(FlaskForm):
+    """The reason for cancelling, shown publicly (W5)."""
+
+    reason = TextAreaField(_l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)])
+
+
+class AgendaItemForm(FlaskForm):
+    """A timed agenda item on the meeting's day (W2)."""
+
+    starts_at = TimeField(_l("From"), validators=[InputRequired()])
+    ends_at = TimeField(_l("To"), validators=[InputRequired()])
+    title = StringField(_l("Item"), validators=[DataRequired(), Length(max=200)])
+    presenter = StringField(_l("Presenter"), validators=[Length(max=200)])
+
+
+class CaseForm(FlaskForm):
+    """A case under review and its public-comment budget (V11)."""
+
+    title = StringField(_l("Case"), validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=3000)])
+    comment_minutes = IntegerField(_l("Minutes of public comment"), validators=[Optional()],
+                                   description=_l("Leave empty for the meeting's default; at most 60."))
+
+
+class AttendanceForm(FlaskForm):
+    """Suggested attendance of an invited agency or unit (W3)."""
+
+    agency = StringField(_l("Agency"), validators=[DataRequired(), Length(max=160)])
+    unit = StringField(_l("Unit"), validators=[Length(max=160)])
+    seats = IntegerField(_l("Suggested attendees"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)])
+    subtopics = StringField(_l("For sub-topics"), validators=[Length(max=500)])
+
+
+class ProfileForm(FlaskForm):
+    """An organizer's venue-rule defaults."""
+
+    speaker_cap = IntegerField(_l("Online speakers per case"), validators=[InputRequired()])
+    gallery_seats = IntegerField(_l("Gallery seats"), validators=[InputRequired()])
+    observers_per_group = IntegerField(_l("Observers per group"), validators=[InputRequired()])
+    observers_per_village = IntegerField(_l("Observers per village or borough"), validators=[InputRequired()])
+    minutes_per_speaker = IntegerField(_l("Minutes per speaker"), validators=[InputRequired()])
+    comment_minutes_per_case = IntegerField(_l("Minutes of public comment per case"), validators=[InputRequired()])
+    basis = TextAreaField(_l("Basis"), validators=[Length(max=2000)],
+                          description=_l("The rules these numbers come from, such as your county's own venue rules."))

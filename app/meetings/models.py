@@ -1,0 +1,156 @@
+"""Meetings, their agenda, cases, status history and departures from the rule profile."""
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dbtypes import UTCDateTime, utcnow
+from ..extensions import db
+from ..plans.models import Organizer, Plan
+from ..rules.publication import DRAFT, is_public
+from ..rules.venue import VenueSettings
+
+MEETING_KINDS = ("symposium", "workshop", "hearing", "committee", "subgroup")
+PHASES = ("initial", "middle", "final")  # P1: 期初, 期中, 期末
+
+
+class Meeting(db.Model):
+    """A published (or draft) participation meeting of a plan."""
+
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(80), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    phase: Mapped[str | None] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue_name: Mapped[str] = mapped_column(String(200))
+    venue_address: Mapped[str] = mapped_column(String(300))
+    directions: Mapped[str] = mapped_column(Text, default="")
+    overflow_room: Mapped[str] = mapped_column(String(200), default="")
+    livestream_url: Mapped[str] = mapped_column(String(500), default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(12), default=DRAFT)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    sequence: Mapped[int] = mapped_column(default=0)
+    speaker_cap: Mapped[int]
+    gallery_seats: Mapped[int]
+    observers_per_group: Mapped[int]
+    observers_per_village: Mapped[int]
+    minutes_per_speaker: Mapped[int]
+    comment_minutes_per_case: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    plan: Mapped[Plan] = relationship()
+    organizer: Mapped[Organizer] = relationship()
+    agenda_items: Mapped[list["AgendaItem"]] = relationship(
+        order_by="AgendaItem.position", cascade="all, delete-orphan", back_populates="meeting")
+    cases: Mapped[list["ReviewCase"]] = relationship(
+        order_by="ReviewCase.position", cascade="all, delete-orphan", back_populates="meeting")
+    status_changes: Mapped[list["MeetingStatusChange"]] = relationship(
+        order_by="MeetingStatusChange.id", cascade="all, delete-orphan")
+    departures: Mapped[list["RuleDeparture"]] = relationship(
+        order_by="RuleDeparture.id", cascade="all, delete-orphan")
+    suggested_attendance: Mapped[list["SuggestedAttendance"]] = relationship(
+        order_by="SuggestedAttendance.id", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("kind IN ('symposium', 'workshop', 'hearing', 'committee', 'subgroup')",
+                        name="kind_known"),
+        CheckConstraint("phase IS NULL OR phase IN ('initial', 'middle', 'final')", name="phase_known"),
+        CheckConstraint("status IN ('draft', 'published', 'postponed', 'cancelled')", name="status_known"),
+        CheckConstraint("speaker_cap BETWEEN 1 AND 10", name="speaker_cap_v3"),
+        CheckConstraint("comment_minutes_per_case BETWEEN 1 AND 60", name="comment_minutes_v11"),
+        CheckConstraint("registration_closes_at IS NULL OR registration_closes_at <= starts_at",
+                        name="deadline_before_start_w1"),
+        Index("ix_meetings_status_starts_at", "status", "starts_at"),
+    )
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the public may see this meeting."""
+        return is_public(self.status)
+
+    def settings(self) -> VenueSettings:
+        """The meeting's venue-rule numbers as the rules module's value object."""
+        return VenueSettings(**{n: getattr(self, n) for n in VenueSettings.__dataclass_fields__})
+
+
+class MeetingStatusChange(db.Model):
+    """One publish, postponement or cancellation, with its public reason (W5)."""
+
+    __tablename__ = "meeting_status_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[str] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    previous_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RuleDeparture(db.Model):
+    """A meeting setting that differs from its organizer's rule profile, and why."""
+
+    __tablename__ = "rule_departures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    setting: Mapped[str] = mapped_column(String(40))
+    profile_value: Mapped[int]
+    value: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AgendaItem(db.Model):
+    """A timed item of the agenda with its presenter (W2)."""
+
+    __tablename__ = "agenda_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(String(200))
+    presenter: Mapped[str] = mapped_column(String(200), default="")
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+
+class ReviewCase(db.Model):
+    """A case (案件) under review at a committee meeting, with its comment budget (V11)."""
+
+    __tablename__ = "review_cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    comment_minutes: Mapped[int]
+    meeting: Mapped[Meeting] = relationship(back_populates="cases")
+    __table_args__ = (CheckConstraint("comment_minutes BETWEEN 1 AND 60", name="comment_minutes_v11"),)
+
+
+class SuggestedAttendance(db.Model):
+    """How many people an invited agency or unit is asked to send, and for what (W3)."""
+
+    __tablename__ = "suggested_attendance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    agency: Mapped[str] = mapped_column(String(160))
+    unit: Mapped[str] = mapped_column(String(160), default="")
+    seats: Mapped[int] = mapped_column(default=1)
+    subtopics: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (CheckConstraint("seats >= 1", name="seats_positive"),)

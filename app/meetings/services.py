@@ -1,0 +1,153 @@
+"""Workflows for meetings: create, edit, publish, postpone, cancel. They flush, never commit."""
+import uuid
+from datetime import datetime
+
+from flask import current_app
+
+from .. import audit
+from ..extensions import db
+from ..plans.models import Plan
+from ..rules import Problem
+from ..rules.periods import schedule_problems
+from ..rules.publication import DRAFT, PUBLISHED, next_status
+from ..rules.venue import SETTING_NAMES, VenueSettings, departures, settings_problems
+from ..violations import RuleViolation
+from .models import PHASES, Meeting, MeetingStatusChange, RuleDeparture
+
+DESCRIPTIVE_FIELDS = (
+    "kind", "phase", "title", "summary", "starts_at", "ends_at", "venue_name", "venue_address",
+    "directions", "overflow_room", "livestream_url", "contact", "registration_opens_at",
+    "registration_closes_at",
+)
+PLANNING_KINDS = ("symposium", "workshop")  # P1: the three planning phases are theirs
+
+
+def profile_defaults(organizer) -> dict:
+    """The venue-rule settings a new meeting of this organizer starts from."""
+    return organizer.profile.settings().as_dict()
+
+
+def _validate(data: dict, profile: VenueSettings, previous: VenueSettings | None, reason: str) -> list[Problem]:
+    problems = schedule_problems(data["starts_at"], data["ends_at"],
+                                 data.get("registration_opens_at"), data.get("registration_closes_at"))
+    settings = VenueSettings(**{n: data[n] for n in SETTING_NAMES})
+    problems += settings_problems(settings)
+    if data.get("phase") and (data["phase"] not in PHASES or data["kind"] not in PLANNING_KINDS):
+        problems.append(Problem("phase", "phase_only_for_planning"))
+    if not (reason or "").strip() and _new_departures(settings, profile, previous):
+        problems.append(Problem("departure_reason", "departure_reason_required"))
+    return problems
+
+
+def _new_departures(settings, profile, previous) -> dict:
+    """Departures from the profile that this save introduces or changes."""
+    found = departures(settings, profile)
+    if previous is None:
+        return found
+    return {k: v for k, v in found.items() if getattr(previous, k) != getattr(settings, k)}
+
+
+def _record_departures(meeting, changed: dict, reason: str, actor, now):
+    for name, (profile_value, value) in changed.items():
+        meeting.departures.append(RuleDeparture(
+            setting=name, profile_value=profile_value, value=value, reason=reason.strip(),
+            actor_id=getattr(actor, "id", None), at=now))
+
+
+def create_meeting(plan: Plan, organizer, data: dict, *, actor, now: datetime, departure_reason: str = "") -> Meeting:
+    """Create a draft meeting of `organizer` on `plan`, copying the organizer's rule profile."""
+    profile = organizer.profile.settings()
+    problems = _validate(data, profile, None, departure_reason)
+    if problems:
+        raise RuleViolation(problems)
+    meeting = Meeting(
+        uid=f"{uuid.uuid4()}@{current_app.config['SITE_NAME_DOMAIN']}",
+        plan=plan, organizer=organizer, status=DRAFT, sequence=0, created_at=now, updated_at=now,
+        **{k: data.get(k) for k in DESCRIPTIVE_FIELDS}, **{n: data[n] for n in SETTING_NAMES},
+    )
+    meeting.phase = data.get("phase") or None
+    db.session.add(meeting)
+    _record_departures(meeting, _new_departures(meeting.settings(), profile, None), departure_reason, actor, now)
+    db.session.flush()
+    audit.record(actor, "meeting.created", meeting, {"title": meeting.title, "kind": meeting.kind}, now=now)
+    return meeting
+
+
+def update_meeting(meeting: Meeting, data: dict, *, actor, now: datetime, expected_sequence: int,
+                   departure_reason: str = "") -> Meeting:
+    """Save an edit of a meeting, refusing a stale form and silent time changes of public meetings."""
+    if expected_sequence != meeting.sequence:
+        raise RuleViolation.one("form", "stale_form")
+    if meeting.status != DRAFT and (data["starts_at"] != meeting.starts_at or data["ends_at"] != meeting.ends_at):
+        raise RuleViolation.one("starts_at", "time_change_needs_postponement")
+    data = {**data, "phase": data.get("phase") or None}
+    previous = meeting.settings()
+    problems = _validate(data, meeting.organizer.profile.settings(), previous, departure_reason)
+    if problems:
+        raise RuleViolation(problems)
+    changed = sorted(k for k in (*DESCRIPTIVE_FIELDS, *SETTING_NAMES)
+                     if k in data and getattr(meeting, k) != data[k])
+    for key in changed:
+        setattr(meeting, key, data[key])
+    _record_departures(meeting, _new_departures(meeting.settings(), meeting.organizer.profile.settings(), previous),
+                       departure_reason, actor, now)
+    touch(meeting, now)
+    audit.record(actor, "meeting.updated", meeting, {"fields": changed}, now=now)
+    return meeting
+
+
+def touch(meeting: Meeting, now: datetime):
+    """Mark a change that calendar programs must pick up (SEQUENCE grows, RFC 5545)."""
+    meeting.sequence += 1
+    meeting.updated_at = now
+    db.session.flush()
+
+
+def _change_status(meeting, action, *, reason, actor, now, new_times=None):
+    target, problems = next_status(meeting.status, action, reason)
+    if problems:
+        raise RuleViolation(problems)
+    change = MeetingStatusChange(at=now, actor_id=getattr(actor, "id", None), from_status=meeting.status,
+                                 to_status=target, reason=(reason or "").strip(),
+                                 previous_starts_at=meeting.starts_at)
+    if new_times:
+        meeting.starts_at, meeting.ends_at = new_times
+        change.new_starts_at = meeting.starts_at
+    meeting.status_changes.append(change)
+    previous_status, meeting.status = meeting.status, target
+    if action != "publish":
+        meeting.status_reason = change.reason
+    touch(meeting, now)
+    audit.record(actor, f"meeting.{target}", meeting,
+                 {"from": previous_status, "to": target, "reason": change.reason,
+                  "previous_starts_at": change.previous_starts_at, "new_starts_at": change.new_starts_at},
+                 now=now)
+    return meeting
+
+
+def publish_meeting(meeting: Meeting, *, actor, now: datetime) -> Meeting:
+    """Publish a draft: from now on the public sees it and calendars carry it (P8)."""
+    _change_status(meeting, "publish", reason="", actor=actor, now=now)
+    meeting.published_at = now
+    return meeting
+
+
+def postpone_meeting(meeting: Meeting, *, starts_at: datetime, ends_at: datetime, reason: str, actor,
+                     now: datetime) -> Meeting:
+    """Move a published meeting to a new time, with the reason shown publicly (W5)."""
+    problems = schedule_problems(starts_at, ends_at, meeting.registration_opens_at, meeting.registration_closes_at)
+    if starts_at and starts_at <= now:
+        problems.append(Problem("starts_at", "new_time_in_past"))
+    if problems:
+        raise RuleViolation(problems)
+    return _change_status(meeting, "postpone", reason=reason, actor=actor, now=now, new_times=(starts_at, ends_at))
+
+
+def cancel_meeting(meeting: Meeting, *, reason: str, actor, now: datetime) -> Meeting:
+    """Cancel a published meeting; the page and calendars say so with the reason (W5)."""
+    return _change_status(meeting, "cancel", reason=reason, actor=actor, now=now)
+
+
+def is_publicly_scheduled(meeting: Meeting) -> bool:
+    """Whether the meeting still takes place (published or postponed to a new time)."""
+    return meeting.status in (PUBLISHED, "postponed")

@@ -1,0 +1,178 @@
+"""Staff pages for meetings: dashboard, create, edit, manage, publish, postpone, cancel."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..accounts.access import may, require, scoped_or_404
+from ..audit import AuditEntry
+from ..dbtypes import utcnow
+from ..extensions import db
+from ..materials.models import Material
+from ..plans.models import Organizer, Plan
+from ..timefmt import from_local, local_input
+from ..violations import RuleViolation, apply_to_form
+from . import services
+from .forms import AgendaItemForm, AttendanceForm, CancelForm, CaseForm, MeetingForm, PostponeForm, PublishForm
+from .models import Meeting
+
+bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
+bp.before_request(login_required(lambda: None))
+
+
+@bp.get("/")
+def dashboard():
+    """The meetings of the staff member's organizer (every organizer for admins), drafts included."""
+    query = select(Meeting).options(joinedload(Meeting.plan), joinedload(Meeting.organizer))
+    if not current_user.is_admin:
+        query = query.where(Meeting.organizer_id == current_user.organizer_id)
+    status = request.args.get("status")
+    if status in ("draft", "published", "postponed", "cancelled"):
+        query = query.where(Meeting.status == status)
+    meetings = db.session.scalars(query.order_by(Meeting.starts_at.desc())).all()
+    return render_template("staff/dashboard.html", meetings=meetings, status=status)
+
+
+def _plan_and_organizer_choices(form):
+    form.plan_id.choices = [(p.id, p.name) for p in db.session.scalars(select(Plan).order_by(Plan.name))]
+    organizers = db.session.scalars(select(Organizer).order_by(Organizer.id)).all()
+    form.organizer_id.choices = [(o.id, o.name) for o in organizers if may(current_user, "meeting.manage", o.id)]
+
+
+def _chosen_organizer(form):
+    organizer_id = form.organizer_id.data if current_user.is_admin else current_user.organizer_id
+    organizer = db.session.get(Organizer, organizer_id) if organizer_id else None
+    if organizer is None:
+        abort(400)
+    require("meeting.manage", organizer.id)
+    return organizer
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+def new():
+    """Create a draft meeting; its venue-rule settings start from the organizer's profile."""
+    require("meeting.manage")
+    form = MeetingForm()
+    _plan_and_organizer_choices(form)
+    if request.method == "GET":
+        organizer = current_user.organizer or db.session.get(Organizer, form.organizer_id.choices[0][0])
+        form.process(data=services.profile_defaults(organizer) | {"organizer_id": organizer.id})
+    if form.validate_on_submit():
+        organizer, plan = _chosen_organizer(form), db.session.get(Plan, form.plan_id.data)
+        if plan is None:
+            abort(400)
+        try:
+            meeting = services.create_meeting(plan, organizer, form.service_data(), actor=current_user,
+                                              now=utcnow(), departure_reason=form.departure_reason.data)
+        except RuleViolation as violation:
+            db.session.rollback()
+            _flash_leftovers(apply_to_form(form, violation))
+        else:
+            db.session.commit()
+            flash(gettext("Draft saved. Add the agenda and materials, then publish it."), "success")
+            return redirect(url_for(".manage", meeting_id=meeting.id))
+    return render_template("staff/meeting_form.html", form=form, meeting=None), 400 if form.errors else 200
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+def edit(meeting_id):
+    """Edit a meeting; a form opened before someone else's save is refused as stale."""
+    meeting = scoped_or_404(db.session.get(Meeting, meeting_id))
+    require("meeting.manage", meeting.organizer_id)
+    form = MeetingForm(obj=meeting)
+    _plan_and_organizer_choices(form)
+    if request.method == "GET":
+        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            getattr(form, name).data = _naive_local(getattr(meeting, name))
+        form.phase.data, form.sequence.data = meeting.phase or "", meeting.sequence
+    if form.validate_on_submit():
+        try:
+            services.update_meeting(meeting, form.service_data(), actor=current_user, now=utcnow(),
+                                    expected_sequence=int(form.sequence.data or -1),
+                                    departure_reason=form.departure_reason.data)
+        except RuleViolation as violation:
+            db.session.rollback()
+            _flash_leftovers(apply_to_form(form, violation))
+        else:
+            db.session.commit()
+            flash(gettext("Changes saved."), "success")
+            return redirect(url_for(".manage", meeting_id=meeting.id))
+    return render_template("staff/meeting_form.html", form=form, meeting=meeting), 400 if form.errors else 200
+
+
+def _naive_local(moment):
+    from datetime import datetime
+    return datetime.strptime(local_input(moment), "%Y-%m-%dT%H:%M") if moment else None
+
+
+def _flash_leftovers(messages):
+    for message in messages:
+        flash(message, "error")
+
+
+def render_manage(meeting, status=200, **forms):
+    """The manage page, with fresh forms except those passed in (which carry errors)."""
+    defaults = {"publish_form": PublishForm, "postpone_form": PostponeForm, "cancel_form": CancelForm,
+                "agenda_form": AgendaItemForm, "case_form": CaseForm, "attendance_form": AttendanceForm}
+    forms = {name: forms.get(name) or cls(formdata=None) for name, cls in defaults.items()}
+    materials = db.session.scalars(select(Material).where(Material.meeting_id == meeting.id)).all()
+    history = db.session.scalars(
+        select(AuditEntry).options(joinedload(AuditEntry.actor))
+        .where(AuditEntry.target_type == "meetings", AuditEntry.target_id == meeting.id)
+        .order_by(AuditEntry.id.desc()).limit(50)).all()
+    return render_template("staff/meeting_manage.html", meeting=meeting, materials=materials, history=history,
+                           **forms), status
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def manage(meeting_id):
+    """Everything about one meeting for its organizer's staff, with the actions they may take."""
+    return render_manage(scoped_or_404(db.session.get(Meeting, meeting_id)))
+
+
+def _managed_meeting(meeting_id):
+    meeting = scoped_or_404(db.session.get(Meeting, meeting_id))
+    require("meeting.manage", meeting.organizer_id)
+    return meeting
+
+
+def _status_action(meeting, form, form_name, action, success_message):
+    """Run a status workflow from a validated form; on failure re-show the manage page."""
+    if form.validate_on_submit():
+        try:
+            action()
+        except RuleViolation as violation:
+            db.session.rollback()
+            _flash_leftovers(apply_to_form(form, violation))
+        else:
+            db.session.commit()
+            flash(success_message, "success")
+            return redirect(url_for(".manage", meeting_id=meeting.id))
+    return render_manage(meeting, 400, **{form_name: form})
+
+
+@bp.post("/meetings/<int:meeting_id>/publish")
+def publish(meeting_id):
+    """Publish a draft."""
+    meeting = _managed_meeting(meeting_id)
+    return _status_action(meeting, PublishForm(), "publish_form",
+                          lambda: services.publish_meeting(meeting, actor=current_user, now=utcnow()),
+                          gettext("The meeting is published."))
+
+
+@bp.post("/meetings/<int:meeting_id>/postpone")
+def postpone(meeting_id):
+    """Postpone to a new time with a public reason."""
+    meeting, form = _managed_meeting(meeting_id), PostponeForm()
+    return _status_action(meeting, form, "postpone_form", lambda: services.postpone_meeting(
+        meeting, starts_at=from_local(form.starts_at.data), ends_at=from_local(form.ends_at.data),
+        reason=form.reason.data, actor=current_user, now=utcnow()), gettext("The meeting is postponed."))
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel")
+def cancel(meeting_id):
+    """Cancel with a public reason."""
+    meeting, form = _managed_meeting(meeting_id), CancelForm()
+    return _status_action(meeting, form, "cancel_form", lambda: services.cancel_meeting(
+        meeting, reason=form.reason.data, actor=current_user, now=utcnow()), gettext("The meeting is cancelled."))

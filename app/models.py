@@ -1,0 +1,7 @@
+"""Imports every model so that SQLAlchemy's metadata (and Alembic) see all tables."""
+from .accounts.models import User  # noqa: F401
+from .audit import AuditEntry  # noqa: F401
+from .materials.models import Material  # noqa: F401
+from .meetings.models import (AgendaItem, Meeting, MeetingStatusChange, ReviewCase,  # noqa: F401
+                              RuleDeparture, SuggestedAttendance)
+from .plans.models import Organizer, Plan, RuleProfile, StandingInvitee  # noqa: F401

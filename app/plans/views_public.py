@@ -1,0 +1,35 @@
+"""Public plan pages: every plan, and one plan's stage timeline, meetings and materials (P8)."""
+from flask import Blueprint, abort, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..materials.models import Material
+from ..meetings.models import Meeting
+from ..rules.periods import announcement_deadline
+from ..rules.publication import PUBLIC_STATUSES
+from .models import PLAN_STAGES, Plan
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.get("/plans")
+def index():
+    """Every plan, national first, then by county."""
+    plans = db.session.scalars(select(Plan).options(joinedload(Plan.organizer))
+                               .order_by(Plan.county_code.is_not(None), Plan.county_code, Plan.name)).all()
+    return render_template("public/plans.html", plans=plans)
+
+
+@bp.get("/plans/<int:plan_id>")
+def show(plan_id):
+    """A plan: where it stands, its statutory periods, its public meetings and materials."""
+    plan = db.session.get(Plan, plan_id) or abort(404)
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.plan_id == plan.id, Meeting.status.in_(PUBLIC_STATUSES))
+        .order_by(Meeting.starts_at.desc())).all()
+    materials = db.session.scalars(select(Material).where(Material.plan_id == plan.id)
+                                   .order_by(Material.category, Material.id)).all()
+    deadline = announcement_deadline(plan.approval_letter_on) if plan.approval_letter_on else None
+    return render_template("public/plan.html", plan=plan, meetings=meetings, materials=materials,
+                           stages=PLAN_STAGES, announcement_deadline=deadline)

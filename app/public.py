@@ -1,0 +1,37 @@
+"""The home page and the language switch."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from .dbtypes import utcnow
+from .meetings.queries import MeetingFilters, paginate, public_meetings
+from .setup import LANG_COOKIE
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    """Upcoming meetings, soonest first."""
+    page = paginate(public_meetings(MeetingFilters(), utcnow()), 1, 10)
+    return render_template("public/index.html", page=page)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """A redirect target on this host only (no open redirects)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@bp.get("/language/<code>")
+def set_language(code):
+    """Remember the chosen language in a cookie and go back to the page."""
+    response = redirect(safe_next(request.args.get("next"), url_for("public.index")))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response

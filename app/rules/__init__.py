@@ -1,0 +1,15 @@
+"""Pure domain rules: no Flask, no SQLAlchemy, no I/O, no clock.
+
+Every function takes what it needs (counts, settings, `now`) as arguments and returns plain
+values or `Problem`s; services turn problems into user-facing messages.
+"""
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rule said no: which form field, a stable code, and values for the message."""
+
+    field: str
+    code: str
+    params: dict = field(default_factory=dict)

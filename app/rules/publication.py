@@ -1,0 +1,31 @@
+"""Which publication status a meeting may move to, and who may see it (P8, W5)."""
+from . import Problem
+
+DRAFT, PUBLISHED, POSTPONED, CANCELLED = "draft", "published", "postponed", "cancelled"
+STATUSES = (DRAFT, PUBLISHED, POSTPONED, CANCELLED)
+PUBLIC_STATUSES = (PUBLISHED, POSTPONED, CANCELLED)  # P8: all but drafts are published
+
+# W5: a published meeting may be postponed (again and again) or cancelled; cancelling ends it.
+TRANSITIONS = {
+    (DRAFT, "publish"): PUBLISHED,
+    (PUBLISHED, "postpone"): POSTPONED,
+    (POSTPONED, "postpone"): POSTPONED,
+    (PUBLISHED, "cancel"): CANCELLED,
+    (POSTPONED, "cancel"): CANCELLED,
+}
+REASON_REQUIRED = {"postpone", "cancel"}  # W5: the public is told why
+
+
+def next_status(current: str, action: str, reason: str | None = None) -> tuple[str | None, list[Problem]]:
+    """The status `action` leads to from `current`, or the problems that forbid it."""
+    target = TRANSITIONS.get((current, action))
+    if target is None:
+        return None, [Problem("status", "transition_not_allowed", {"status": current, "action": action})]
+    if action in REASON_REQUIRED and not (reason or "").strip():
+        return None, [Problem("reason", "reason_required")]
+    return target, []
+
+
+def is_public(status: str) -> bool:
+    """Whether a meeting in this status is shown to the public."""
+    return status in PUBLIC_STATUSES

@@ -1,0 +1,130 @@
+"""The register_* steps create_app runs: extensions, templates, hooks, errors, blueprints, CLI."""
+from flask import render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+LANG_COOKIE = "lang"
+
+
+def select_locale():
+    """The language the visitor chose (cookie), else Traditional Chinese."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    from flask import current_app
+    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    # SQLite: enforce foreign keys, let readers and a writer overlap (WAL), wait rather than fail on locks.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_extensions(app):
+    """Bind the extensions to the app and import the models so that metadata is complete."""
+    from . import models  # noqa: F401  (registers every table)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see that page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        from .accounts.models import User
+        return db.session.get(User, int(user_id))
+
+
+def register_templates(app):
+    """Jinja filters and globals shared by every page."""
+    from . import timefmt
+    from .labels import LABELS
+    timefmt.register_filters(app)
+    app.jinja_env.globals.update(labels=LABELS, get_locale=get_locale)
+
+    @app.context_processor
+    def inject_locale():
+        return {"locale_code": str(get_locale())}
+
+
+def register_request_hooks(app):
+    """Security headers on every response."""
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+ERRORS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Not allowed"), _l("Your account does not have permission for this page or action.")),
+    404: (_l("Page not found"), _l("There is no such page. The meeting or document may have been removed, "
+                                   "or the address mistyped.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("File too large"), _l("The upload is larger than the portal accepts. Nothing was saved; "
+                                   "go back and choose a smaller file.")),
+    429: (_l("Too many attempts"), _l("Too many requests came from your connection in a short time. "
+                                      "Wait a minute, then try again.")),
+    500: (_l("Something went wrong"), _l("The portal hit an unexpected error. Nothing was saved; "
+                                         "please try again, and contact the secretariat if it persists.")),
+}
+
+
+def register_errors(app):
+    """Error pages in the site's style, for every status we expect."""
+
+    def render_error(code, detail=None):
+        title, text = ERRORS[code]
+        return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+
+    for code in ERRORS:
+        app.register_error_handler(code, lambda e, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, _l("This form has expired or was opened in another session. "
+                                    "Go back, reload the page and submit it again."))
+
+
+def register_blueprints(app):
+    """Public, staff and calendar routes."""
+    from .accounts.views import bp as accounts_bp
+    from .materials.views import bp as materials_bp
+    from .accounts.views_staff import bp as organization_bp
+    from .meetings.views_calendar import bp as calendar_bp
+    from .meetings.views_parts import bp as meeting_parts_bp
+    from .meetings.views_public import bp as meetings_bp
+    from .meetings.views_staff import bp as meetings_staff_bp
+    from .plans.views_public import bp as plans_bp
+    from .plans.views_staff import bp as plans_staff_bp
+    from .public import bp as public_bp
+    for blueprint in (public_bp, meetings_bp, calendar_bp, plans_bp, materials_bp, accounts_bp,
+                      meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_cli(app):
+    """flask demo-data, flask create-staff."""
+    from .cli import create_staff_command, demo_data_command
+    app.cli.add_command(demo_data_command)
+    app.cli.add_command(create_staff_command)

@@ -1,0 +1,81 @@
+"""Domain errors raised by services, and the words people read for each rule problem."""
+from flask_babel import lazy_gettext as _l
+
+from .rules import Problem
+
+MESSAGES = {
+    "end_not_after_start": _l("The meeting must end after it starts."),
+    "window_needs_both_ends": _l("Give both the opening and the deadline of registration, or neither."),
+    "deadline_not_after_opening": _l("The registration deadline must come after registration opens."),
+    "deadline_after_start": _l("The registration deadline must not be later than the start of the meeting "
+                               "(a deadline is a date and a time before the meeting)."),
+    "period_needs_both_ends": _l("Give both the first and the last day of the period, or neither."),
+    "period_ends_before_start": _l("The last day cannot come before the first day."),
+    "exhibition_too_short": _l("A public exhibition lasts at least %(minimum)s days; this one has %(days)s."),
+    "announcement_needs_approval": _l("Enter the date of the approval letter first."),
+    "announced_before_approval": _l("The plan cannot be announced before its approval letter."),
+    "announced_too_late": _l("An approved plan must be announced within %(maximum)s days of the approval "
+                             "letter; this date is %(days)s days after it."),
+    "exhibition_needs_announcement": _l("Enter the announcement date first."),
+    "announced_exhibition_too_short": _l("An approved plan is exhibited for at least %(minimum)s days; "
+                                         "this period has %(days)s."),
+    "speaker_cap_out_of_range": _l("Online speakers: between %(low)s and %(high)s (5 in principle, at most 10 "
+                                   "when necessary, under point 3 of the venue rules)."),
+    "gallery_seats_out_of_range": _l("Gallery seats: between %(low)s and %(high)s."),
+    "observers_per_group_out_of_range": _l("Observers per group: between %(low)s and %(high)s."),
+    "observers_per_village_out_of_range": _l("Observers per village or borough: between %(low)s and %(high)s."),
+    "minutes_per_speaker_out_of_range": _l("Minutes per speaker: between %(low)s and %(high)s."),
+    "comment_minutes_per_case_out_of_range": _l("Public comment per case: between %(low)s and %(high)s minutes "
+                                                "(30 in principle, at most 60, under point 5 of the venue rules)."),
+    "transition_not_allowed": _l("This meeting cannot be changed that way in its current status."),
+    "reason_required": _l("Give the reason; it is shown to the public."),
+    "departure_reason_required": _l("These settings differ from your organizer's rule profile; give the reason, "
+                                    "which is recorded and shown on the meeting page."),
+    "stale_form": _l("Someone else changed this record while you were editing. Your changes were not saved; "
+                     "reload the page to see the latest version and make them again."),
+    "time_change_needs_postponement": _l("A published meeting's time is changed by postponing it, so that "
+                                         "everyone is told; use “Postpone” instead."),
+    "new_time_in_past": _l("The new time must be in the future."),
+    "agenda_outside_meeting": _l("Agenda items must fall within the meeting's own start and end."),
+    "plan_not_found": _l("Choose a plan from the list."),
+    "file_too_large": _l("The file is %(size)s; the largest accepted is %(limit)s."),
+    "file_type_not_allowed": _l("Only PDF, OpenDocument, Office, PNG, JPEG and ZIP files are accepted."),
+    "file_content_mismatch": _l("The file's content does not match its extension (%(ext)s)."),
+    "file_or_link_required": _l("Upload a file or give a link (one of the two)."),
+    "file_empty": _l("The file is empty."),
+    "link_not_http": _l("A link must start with https:// or http://."),
+    "phase_only_for_planning": _l("Planning phases (initial, middle, final) apply only to symposia and workshops."),
+}
+
+
+class RuleViolation(Exception):
+    """A rule or a check said no; carries problems that views show next to fields."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(", ".join(p.code for p in problems))
+        self.problems = problems
+
+    @classmethod
+    def one(cls, field: str, code: str, **params):
+        """A violation with a single problem."""
+        return cls([Problem(field, code, params)])
+
+
+def message_for(problem: Problem) -> str:
+    """The translated, human sentence for one problem."""
+    template = MESSAGES.get(problem.code)
+    if template is None:
+        return str(problem.code)
+    return str(template) % problem.params if problem.params else str(template)
+
+
+def apply_to_form(form, violation: RuleViolation) -> list[str]:
+    """Attach each problem to its form field; return the messages that fit no field."""
+    leftovers = []
+    for problem in violation.problems:
+        field = getattr(form, problem.field, None) if form is not None else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + [message_for(problem)]
+        else:
+            leftovers.append(message_for(problem))
+    return leftovers

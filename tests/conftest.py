@@ -1,0 +1,156 @@
+"""Fixtures: the app on each database engine (SQLite and a real PostgreSQL), client, auth, factories.
+
+Every test that takes `app` (or `client`, `db`) runs once per engine in TEST_ENGINES. The session
+fails when an engine that REQUIRE_ENGINES names ran no test, so a missing PostgreSQL cannot pass
+unnoticed.
+"""
+import os
+from collections import Counter
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.extensions import db as _db
+
+from . import factories
+
+ENGINES = os.environ.get("TEST_ENGINES", "sqlite postgresql").split()
+_passed = Counter()
+
+
+def _worker(request) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+def postgres_database(request, name: str) -> str:
+    """A fresh PostgreSQL database for this worker; fails (never skips) without a server."""
+    base = os.environ.get("TEST_POSTGRES_URL")
+    if not base:
+        pytest.fail("TEST_POSTGRES_URL is not set: run the suite with `make test`, which starts PostgreSQL, "
+                    "or set TEST_ENGINES=sqlite for a quick local run.")
+    url = make_url(base)
+    dbname = f"{url.database}_{name}_{_worker(request)}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{dbname}"'))
+    admin.dispose()
+    return url.set(database=dbname).render_as_string(hide_password=False)
+
+
+def sqlite_database(tmp_path_factory, name: str) -> str:
+    """A fresh SQLite file for this worker."""
+    return f"sqlite:///{tmp_path_factory.mktemp(name) / 'portal.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def engine_urls(request, tmp_path_factory):
+    """One schema-ready database per engine, created once per test worker."""
+    urls = {}
+    for engine in ENGINES:
+        url = postgres_database(request, "views") if engine == "postgresql" else sqlite_database(tmp_path_factory, "db")
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            _db.create_all()
+            _db.engine.dispose()
+        urls[engine] = url
+    return urls
+
+
+@pytest.fixture(params=ENGINES)
+def app(request, engine_urls, tmp_path):
+    """The application on one engine; every table is emptied after the test."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": engine_urls[request.param],
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads"), "SERVER_NAME": "portal.test"})
+    app.config["ENGINE_NAME"] = request.param
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _empty_tables()
+        _db.engine.dispose()
+
+
+def _empty_tables():
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    """The database session bound to the app."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app's commands."""
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Sign a staff member in and out through the real login form."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user_or_email, password=factories.PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self._client.post("/staff/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/staff/logout")
+
+
+@pytest.fixture
+def auth(client):
+    """Log in as a staff member: auth.login(user)."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def make(db):
+    """The factories, bound to the current app's database."""
+    return factories
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed:
+        for engine in ("sqlite", "postgresql"):
+            if f"[{engine}" in report.nodeid or f"-{engine}]" in report.nodeid or f"-{engine}-" in report.nodeid:
+                _passed[engine] += 1
+        if "tests/e2e/" in report.nodeid:
+            _passed["e2e"] += 1
+
+
+def _required_tiers() -> list[str]:
+    required = os.environ.get("REQUIRE_ENGINES", "").split()
+    return required + ["e2e"] if required else []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Only the controlling process sees every worker's reports.
+    if hasattr(session.config, "workerinput"):
+        return
+    if exitstatus == 0 and any(_passed[tier] == 0 for tier in _required_tiers()):
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    summary = ", ".join(f"{tier}={_passed[tier]}" for tier in ("sqlite", "postgresql", "e2e"))
+    terminalreporter.write_line(f"tiers passed: {summary}")
+    missing = [tier for tier in _required_tiers() if _passed[tier] == 0]
+    if missing:
+        terminalreporter.write_line(f"FAILED: no test passed on tier(s) {', '.join(missing)}", red=True)

@@ -1,0 +1,86 @@
+"""Builders for organizers, plans, meetings and staff with sensible defaults."""
+from datetime import datetime, timedelta, timezone
+
+from app.accounts.models import User
+from app.accounts.passwords import hash_password
+from app.extensions import db
+from app.meetings import services
+from app.plans.models import Organizer, Plan, RuleProfile
+from app.rules.venue import MINISTRY_DEFAULTS
+
+PASSWORD = "correct horse battery staple"
+_HASH = hash_password(PASSWORD)  # hashed once: argon2id is slow on purpose
+_counter = iter(range(1, 10**9))
+
+
+def now() -> datetime:
+    """The current moment, aware UTC, to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def organizer(slug=None, *, name=None, county_code="taichung", **profile) -> Organizer:
+    """An organizer with a rule profile (the Ministry's defaults unless overridden)."""
+    n = next(_counter)
+    org = Organizer(slug=slug or f"org{n}", name=name or f"測試縣政府{n}", name_en=f"Test County {n}",
+                    county_code=county_code)
+    org.profile = RuleProfile(**(MINISTRY_DEFAULTS.as_dict() | profile), basis="")
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def plan(org=None, **fields) -> Plan:
+    """A plan of the organizer, in the planning stage unless told otherwise."""
+    org = org or organizer()
+    values = dict(name=f"測試國土計畫{next(_counter)}", name_en="", county_code=org.county_code, stage="planning",
+                  summary="")
+    values.update(fields)
+    p = Plan(organizer=org, **values)
+    db.session.add(p)
+    db.session.flush()
+    return p
+
+
+def meeting_data(org, *, start=None, hours=3, **fields) -> dict:
+    """The dict create_meeting takes, with the organizer's profile settings."""
+    start = start or now() + timedelta(days=10)
+    data = services.profile_defaults(org) | dict(
+        kind="hearing", phase=None, title="公聽會", summary="", starts_at=start, ends_at=start + timedelta(hours=hours),
+        venue_name="市政大樓 201 會議室", venue_address="臺中市西屯區臺灣大道三段 99 號", directions="", overflow_room="大禮堂",
+        livestream_url="", contact="", registration_opens_at=None, registration_closes_at=None)
+    data.update(fields)
+    return data
+
+
+def meeting(org=None, the_plan=None, *, status="published", actor=None, reason="因故", **fields):
+    """A meeting created through the service, then published/postponed/cancelled as asked."""
+    the_plan = the_plan or plan(org)
+    org = org or the_plan.organizer
+    m = services.create_meeting(the_plan, org, meeting_data(org, **fields), actor=actor, now=now(),
+                                departure_reason=fields.get("departure_reason", "測試"))
+    if status in ("published", "postponed", "cancelled"):
+        services.publish_meeting(m, actor=actor, now=now())
+    if status == "postponed":
+        services.postpone_meeting(m, starts_at=m.starts_at + timedelta(days=7), ends_at=m.ends_at + timedelta(days=7),
+                                  reason=reason, actor=actor, now=now())
+    if status == "cancelled":
+        services.cancel_meeting(m, reason=reason, actor=actor, now=now())
+    db.session.flush()
+    return m
+
+
+def staff(role="secretariat", org=None, *, email=None) -> User:
+    """A staff account whose password is PASSWORD."""
+    n = next(_counter)
+    if role != "admin" and org is None:
+        org = organizer()
+    user = User(email=email or f"staff{n}@example.tw", name=f"承辦人{n}", role=role,
+                organizer=org if role != "admin" else None, password_hash=_HASH)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def commit():
+    """Commit what the factories built, so that requests in other sessions see it."""
+    db.session.commit()
