@@ -18,7 +18,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 venv: $(BIN)/.installed
 
 translations: venv
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f -q
+	@$(BIN)/pybabel compile -d app/translations -f >/dev/null
 
 ## Serve the portal on the embedded SQLite database (instance/), with demo data on first run.
 run: venv translations
@@ -42,9 +42,9 @@ lint: venv
 	$(BIN)/ruff check app tests benchmarks
 
 extract-messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot . -q
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l zh_Hant_TW --no-fuzzy-matching -q
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching -q
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output . 2>/dev/null
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l zh_Hant_TW --no-fuzzy-matching 2>/dev/null
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching 2>/dev/null
 
 bench: venv system-packages
 	@url=$$(scripts/test-postgres.sh); BENCH_POSTGRES_URL="$$url" $(BIN)/python benchmarks/run_all.py
