@@ -63,7 +63,7 @@ def engine_urls(request, tmp_path_factory):
 def app(request, engine_urls, tmp_path):
     """The application on one engine; every table is emptied after the test."""
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": engine_urls[request.param],
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads"), "SERVER_NAME": "portal.test"})
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
     app.config["ENGINE_NAME"] = request.param
     with app.app_context():
         yield app

@@ -22,7 +22,8 @@ def add_agenda_item(meeting: Meeting, *, starts_at: datetime, ends_at: datetime,
         raise RuleViolation(problems)
     item = AgendaItem(starts_at=starts_at, ends_at=ends_at, title=title.strip(), presenter=presenter.strip())
     meeting.agenda_items.append(item)
-    _renumber(sorted(meeting.agenda_items, key=lambda i: (i.starts_at, i.id or 0)))
+    meeting.agenda_items.sort(key=lambda i: (i.starts_at, i.ends_at))
+    _renumber(meeting.agenda_items)
     touch(meeting, now)
     audit.record(actor, "meeting.agenda_item_added", meeting, {"title": item.title}, now=now)
     return item
