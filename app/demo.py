@@ -8,7 +8,7 @@ from .accounts.services import create_staff
 from .extensions import db
 from .materials.services import attach_material
 from .meetings import agenda, services
-from .plans.models import Organizer, RuleProfile
+from .plans.models import Organizer, RuleProfile, StandingInvitee
 from .plans.services import create_plan
 from .rules.venue import MINISTRY_DEFAULTS
 from .timefmt import TAIPEI, to_local
@@ -201,6 +201,11 @@ def load_demo_data(*, now: datetime) -> dict:
     _details(made, now)
     _statuses(made, now)
     _materials(plans, made, now)
+    # P11: the Ministry's planning agency and its branch are told of every meeting.
+    db.session.add_all([
+        StandingInvitee(organizer_id=None, name="內政部國土管理署", email="planning@demo.nlma.gov.tw", note=""),
+        StandingInvitee(organizer_id=None, name="內政部國土管理署城鄉發展分署", email="urban@demo.nlma.gov.tw", note=""),
+    ])
     for email, name, role, slug in DEMO_STAFF:
         create_staff(email=email, name=name, role=role, organizer=orgs.get(slug), password=DEMO_PASSWORD, now=now)
     return {"organizers": len(orgs), "plans": len(plans), "meetings": len(made), "staff accounts": len(DEMO_STAFF)}

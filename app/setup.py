@@ -51,9 +51,12 @@ def register_extensions(app):
 def register_templates(app):
     """Jinja filters and globals shared by every page."""
     from . import timefmt
+    from .accounts.access import may
     from .labels import LABELS
+    from .materials.services import human_size
     timefmt.register_filters(app)
-    app.jinja_env.globals.update(labels=LABELS, get_locale=get_locale)
+    app.jinja_env.filters["filesize"] = human_size
+    app.jinja_env.globals.update(labels=LABELS, get_locale=get_locale, may=may)
 
     @app.context_processor
     def inject_locale():

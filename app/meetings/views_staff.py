@@ -55,6 +55,9 @@ def new():
     require("meeting.manage")
     form = MeetingForm()
     _plan_and_organizer_choices(form)
+    if not form.plan_id.choices or not form.organizer_id.choices:
+        flash(gettext("Create a plan first: every meeting belongs to a plan."), "error")
+        return redirect(url_for("plans_staff.index"))
     if request.method == "GET":
         organizer = current_user.organizer or db.session.get(Organizer, form.organizer_id.choices[0][0])
         form.process(data=services.profile_defaults(organizer) | {"organizer_id": organizer.id})
