@@ -16,8 +16,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"] or base.database_url(
         app.instance_path)
     check_production_secret(app.config)
-    from .setup import (register_blueprints, register_cli, register_errors, register_extensions,
-                        register_request_hooks, register_templates)
+    from .setup import (
+        register_blueprints,
+        register_cli,
+        register_errors,
+        register_extensions,
+        register_request_hooks,
+        register_templates,
+    )
     register_extensions(app)
     register_templates(app)
     register_request_hooks(app)

@@ -1,6 +1,5 @@
 """iCalendar (.ics) files for one meeting and for subscribable feeds (RFC 5545)."""
 from flask_babel import gettext
-
 from icalendar import Calendar, Event
 
 from .labels import LABELS

@@ -107,7 +107,7 @@ YILAN_VENUE = dict(venue_name="宜蘭縣政府 302 會議室", venue_address="�
 
 
 def _meetings(orgs, plans, now):
-    tc, moi, yl, ks = orgs["taichung"], orgs["moi"], orgs["yilan"], orgs["kaohsiung"]
+    tc, moi, yl = orgs["taichung"], orgs["moi"], orgs["yilan"]
     made = {}
     for key, days, phase, kind, title in (("tc1", -420, "initial", "symposium", "臺中市國土計畫期初座談會"),
                                           ("tc2", -330, "middle", "workshop", "臺中市國土計畫期中工作坊：成長管理與氣候調適"),

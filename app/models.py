@@ -2,6 +2,5 @@
 from .accounts.models import User  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .materials.models import Material  # noqa: F401
-from .meetings.models import (AgendaItem, Meeting, MeetingStatusChange, ReviewCase,  # noqa: F401
-                              RuleDeparture, SuggestedAttendance)
+from .meetings.models import AgendaItem, Meeting, MeetingStatusChange, ReviewCase, RuleDeparture, SuggestedAttendance  # noqa: F401
 from .plans.models import Organizer, Plan, RuleProfile, StandingInvitee  # noqa: F401

@@ -112,8 +112,8 @@ def register_errors(app):
 def register_blueprints(app):
     """Public, staff and calendar routes."""
     from .accounts.views import bp as accounts_bp
-    from .materials.views import bp as materials_bp
     from .accounts.views_staff import bp as organization_bp
+    from .materials.views import bp as materials_bp
     from .meetings.views_calendar import bp as calendar_bp
     from .meetings.views_parts import bp as meeting_parts_bp
     from .meetings.views_public import bp as meetings_bp

@@ -20,12 +20,6 @@ def to_local(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.astimezone(TAIPEI)
 
 
-def local_input(moment: datetime | None) -> str:
-    """The value a datetime-local input needs for a stored moment."""
-    local = to_local(moment)
-    return "" if local is None else local.strftime("%Y-%m-%dT%H:%M")
-
-
 def roc_date(value: date | datetime | None) -> str:
     """A date with the ROC year beside the Gregorian one, in the current language."""
     if value is None:

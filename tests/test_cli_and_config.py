@@ -39,7 +39,7 @@ def test_create_staff_hashes_the_password_and_rejects_bad_input(runner, db, make
                           (["--organizer", "taichung", "--email", "A@example.tw"], "exists already"),
                           (["--organizer", "taichung", "--password", "short"], "at least 12")):
         base = {"--email": "b@example.tw", "--name": "某人", "--role": "secretariat", "--password": "long enough password"}
-        pairs = dict(zip(args[::2], args[1::2]))
+        pairs = dict(zip(args[::2], args[1::2], strict=True))
         argv = ["create-staff"] + [x for k, v in (base | pairs).items() for x in (k, v)]
         result = runner.invoke(args=argv)
         assert result.exit_code != 0 and message in result.output

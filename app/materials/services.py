@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
+
 from .. import audit
 from ..extensions import db
 from ..rules import Problem

@@ -1,7 +1,7 @@
 """Downloading a material (public when its meeting is), and staff attach/remove."""
 import os
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -35,7 +35,9 @@ def download(material_id, filename):
 
 
 def _owner(material):
-    return db.session.get(Meeting, material.meeting_id) if material.meeting_id else db.session.get(Plan, material.plan_id)
+    if material.meeting_id:
+        return db.session.get(Meeting, material.meeting_id)
+    return db.session.get(Plan, material.plan_id)
 
 
 def _owner_or_404(kind: str, owner_id: int):
@@ -44,7 +46,6 @@ def _owner_or_404(kind: str, owner_id: int):
 
 
 def _back(owner):
-    from flask import url_for
     if isinstance(owner, Meeting):
         return url_for("meetings_staff.manage", meeting_id=owner.id)
     return url_for("plans_staff.edit", plan_id=owner.id)

@@ -1,8 +1,7 @@
 """Staff forms for meetings and their parts; they parse input, the services apply the rules."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField,
-                     TimeField)
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..labels import choices

@@ -36,23 +36,20 @@ class MeetingFilters:
 def parse_filters(args) -> tuple[MeetingFilters, list[str]]:
     """Filters from query parameters, and the names of any that were not understood (ignored)."""
     filters, ignored = MeetingFilters(), []
-    if args.get("county"):
-        filters.county = args["county"] if args["county"] in CODES else ignored.append("county")
-    if args.get("kind"):
-        filters.kind = args["kind"] if args["kind"] in MEETING_KINDS else ignored.append("kind")
-    if args.get("when"):
-        if args["when"] in WHEN:
-            filters.when = args["when"]
-        else:
-            ignored.append("when")
+    allowed = {"county": CODES, "kind": MEETING_KINDS, "when": WHEN}
+    for name, values in allowed.items():
+        raw = args.get(name)
+        if raw and raw in values:
+            setattr(filters, name, raw)
+        elif raw:
+            ignored.append(name)
     for name in ("plan", "page"):
         raw = args.get(name)
-        if raw:
-            if raw.isdigit() and int(raw) >= 1:
-                setattr(filters, name, int(raw))
-            else:
-                ignored.append(name)
-    return filters, ignored
+        if raw and raw.isdigit() and int(raw) >= 1:
+            setattr(filters, name, int(raw))
+        elif raw:
+            ignored.append(name)
+    return filters, sorted(ignored)
 
 
 def public_meetings(filters: MeetingFilters, now: datetime):

@@ -11,7 +11,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..materials.models import Material
 from ..plans.models import Organizer, Plan
-from ..timefmt import from_local, local_input
+from ..timefmt import from_local, to_local
 from ..violations import RuleViolation, apply_to_form
 from . import services
 from .forms import AgendaItemForm, AttendanceForm, CancelForm, CaseForm, MeetingForm, PostponeForm, PublishForm
@@ -105,8 +105,8 @@ def edit(meeting_id):
 
 
 def _naive_local(moment):
-    from datetime import datetime
-    return datetime.strptime(local_input(moment), "%Y-%m-%dT%H:%M") if moment else None
+    """A stored moment as the naive Taipei wall-clock time a datetime-local field shows."""
+    return to_local(moment).replace(tzinfo=None, second=0, microsecond=0) if moment else None
 
 
 def _flash_leftovers(messages):

@@ -5,8 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.rules.periods import (announcement_deadline, announcement_problems, cancellation_notice_by,
-                               exhibition_problems, registration_state, schedule_problems)
+from app.rules.periods import (
+    announcement_deadline,
+    announcement_problems,
+    cancellation_notice_by,
+    exhibition_problems,
+    registration_state,
+    schedule_problems,
+)
 
 T0 = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
 H = timedelta(hours=1)

@@ -5,8 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.rules.venue import (COMMENT_MINUTES_MAX, MINISTRY_DEFAULTS, SPEAKER_CAP_MAX, case_budget_problems, departures,
-                             settings_problems)
+from app.rules.venue import (
+    COMMENT_MINUTES_MAX,
+    MINISTRY_DEFAULTS,
+    SPEAKER_CAP_MAX,
+    case_budget_problems,
+    departures,
+    settings_problems,
+)
 
 
 def test_ministry_defaults_are_the_rules_values_V3_V7_V11():
