@@ -1,5 +1,6 @@
 """The names people read for the domain's codes (kinds, phases, statuses, stages …)."""
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 LABELS = {
     "kind": {
@@ -56,6 +57,6 @@ LABELS = {
 }
 
 
-def choices(group: str) -> list[tuple[str, str]]:
-    """(code, label) pairs for a select field."""
-    return [(code, label) for code, label in LABELS[group].items()]
+def choices(group: str) -> list[SelectChoice]:
+    """The options of a select field: each code with its label."""
+    return [SelectChoice(code, label) for code, label in LABELS[group].items()]

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..meetings.forms import ProfileForm
 from ..plans.models import Organizer
 from ..plans.services import update_rule_profile
-from ..violations import RuleViolation, apply_to_form
+from ..violations import RuleViolation, form_status, refuse
 
 bp = Blueprint("organization", __name__, url_prefix="/staff")
 bp.before_request(login_required(lambda: None))
@@ -38,19 +38,19 @@ def profile():
     form = ProfileForm(obj=rule_profile)
     if form.is_submitted():
         require("profile.manage", organizer.id)
+    refused = False
     if form.validate_on_submit():
         try:
             update_rule_profile(rule_profile, form.data, actor=current_user, now=utcnow())
         except RuleViolation as violation:
-            db.session.rollback()
-            apply_to_form(form, violation)
+            refused = refuse(form, violation)
         else:
             db.session.commit()
             flash(gettext("The rule profile is saved; meetings created from now on start from it."), "success")
             return redirect(url_for(".profile", organizer=organizer.id))
     organizers = db.session.scalars(select(Organizer).order_by(Organizer.id)).all() if current_user.is_admin else []
     return render_template("staff/profile.html", form=form, organizer=organizer, organizers=organizers), \
-        400 if form.errors else 200
+        form_status(form, refused)
 
 
 @bp.get("/audit")

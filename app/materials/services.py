@@ -84,7 +84,11 @@ def attach_material(owner, *, title: str, category: str, upload=None, link_url: 
     else:
         _store_upload(material, upload)
     db.session.add(material)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except Exception:
+        _delete_stored_file(material)  # no row, so no file either
+        raise
     audit.record(actor, "material.attached", material, {"title": material.title, "owner": type(owner).__tablename__,
                                                         "owner_id": owner.id},
                  now=now, organizer_id=owner.organizer_id)
@@ -92,8 +96,9 @@ def attach_material(owner, *, title: str, category: str, upload=None, link_url: 
 
 
 def _store_upload(material: Material, upload):
-    data = upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
-    ext, content_type = check_upload(upload.filename, data[:16], len(data), current_app.config["UPLOAD_MAX_BYTES"])
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    data = upload.stream.read(limit + 1)
+    ext, content_type = check_upload(upload.filename, data[:16], _full_size(upload.stream, len(data)), limit)
     stored = f"{secrets.token_hex(16)}.{ext}"
     with open(os.path.join(upload_folder(), stored), "wb") as out:
         out.write(data)
@@ -104,13 +109,25 @@ def _store_upload(material: Material, upload):
     material.sha256 = hashlib.sha256(data).hexdigest()
 
 
-def remove_material(material: Material, owner, *, actor, now: datetime):
-    """Delete a material and its stored file."""
-    audit.record(actor, "material.removed", material, {"title": material.title}, now=now,
-                 organizer_id=owner.organizer_id)
+def _full_size(stream, already_read: int) -> int:
+    """The upload's whole size, counting (not keeping) what lies beyond the part already read."""
+    size = already_read
+    while chunk := stream.read(64 * 1024):
+        size += len(chunk)
+    return size
+
+
+def _delete_stored_file(material: Material):
     if material.stored_name:
         path = os.path.join(upload_folder(), material.stored_name)
         if os.path.exists(path):
             os.remove(path)
+
+
+def remove_material(material: Material, owner, *, actor, now: datetime):
+    """Delete a material and its stored file."""
+    audit.record(actor, "material.removed", material, {"title": material.title}, now=now,
+                 organizer_id=owner.organizer_id)
+    _delete_stored_file(material)
     db.session.delete(material)
     db.session.flush()

@@ -10,7 +10,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..plans.models import Plan
-from ..violations import RuleViolation, apply_to_form
+from ..violations import RuleViolation, form_status, refuse
 from .forms import MaterialForm
 from .models import Material
 from .services import attach_material, remove_material, upload_folder
@@ -58,20 +58,19 @@ def attach(kind, owner_id):
     owner = _owner_or_404(kind, owner_id)
     require("material.manage", owner.organizer_id)
     form = MaterialForm()
+    refused = False
     if form.validate_on_submit():
         try:
             attach_material(owner, title=form.title.data, category=form.category.data, upload=form.file.data,
                             link_url=form.link_url.data, actor=current_user, now=utcnow())
         except RuleViolation as violation:
-            db.session.rollback()
-            for message in apply_to_form(form, violation):
-                flash(message, "error")
+            refused = refuse(form, violation)
         else:
             db.session.commit()
             flash(gettext("Material “%(title)s” added.", title=form.title.data), "success")
             return redirect(_back(owner))
     return render_template("staff/material_form.html", form=form, owner=owner, back=_back(owner)), \
-        (400 if form.errors else 200)
+        form_status(form, refused)
 
 
 @bp.post("/staff/materials/<int:material_id>/delete")

@@ -32,7 +32,7 @@ def add_agenda_item(meeting: Meeting, *, starts_at: datetime, ends_at: datetime,
 def add_case(meeting: Meeting, *, title: str, summary: str, comment_minutes: int | None, actor,
              now: datetime) -> ReviewCase:
     """Add a case under review with its public-comment budget (V11; the meeting's default if none)."""
-    minutes = comment_minutes or meeting.comment_minutes_per_case
+    minutes = meeting.comment_minutes_per_case if comment_minutes is None else comment_minutes
     problems = case_budget_problems(minutes)
     if problems:
         raise RuleViolation(problems)

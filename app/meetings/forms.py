@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..labels import choices
@@ -18,7 +19,7 @@ class MeetingForm(FlaskForm):
     plan_id = SelectField(_l("Plan"), coerce=int, validators=[InputRequired()])
     organizer_id = SelectField(_l("Organizer"), coerce=int, validators=[Optional()])
     kind = SelectField(_l("Kind of meeting"), choices=choices("kind"))
-    phase = SelectField(_l("Planning phase"), choices=[("", _l("Not applicable"))] + choices("phase"),
+    phase = SelectField(_l("Planning phase"), choices=[SelectChoice("", _l("Not applicable"))] + choices("phase"),
                         description=_l("For symposia and workshops of the planning stage only."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=5000)])
@@ -64,12 +65,28 @@ class MeetingForm(FlaskForm):
         return data
 
 
-class PublishForm(FlaskForm):
+class ManagePageForm(FlaskForm):
+    """A form shown beside others on the meeting's manage page: its element ids carry a prefix so
+    labels and error descriptions point into the right form; field names stay plain."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            field.id = f"{self.id_prefix}_{field.name}"
+
+
+class PublishForm(ManagePageForm):
     """Publishing needs only the CSRF token."""
 
+    id_prefix = "publish"
 
-class PostponeForm(FlaskForm):
+
+class PostponeForm(ManagePageForm):
     """A new time and the reason, shown publicly (W5)."""
+
+    id_prefix = "postpone"
 
     starts_at = DateTimeLocalField(_l("New start"), format=DT_FORMAT, validators=[InputRequired()],
                                    description=LOCAL_TIME)
@@ -78,14 +95,18 @@ class PostponeForm(FlaskForm):
     reason = TextAreaField(_l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(ManagePageForm):
     """The reason for cancelling, shown publicly (W5)."""
+
+    id_prefix = "cancel"
 
     reason = TextAreaField(_l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)])
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(ManagePageForm):
     """A timed agenda item on the meeting's day (W2)."""
+
+    id_prefix = "agenda"
 
     starts_at = TimeField(_l("From"), validators=[InputRequired()])
     ends_at = TimeField(_l("To"), validators=[InputRequired()])
@@ -93,8 +114,10 @@ class AgendaItemForm(FlaskForm):
     presenter = StringField(_l("Presenter"), validators=[Length(max=200)])
 
 
-class CaseForm(FlaskForm):
+class CaseForm(ManagePageForm):
     """A case under review and its public-comment budget (V11)."""
+
+    id_prefix = "case"
 
     title = StringField(_l("Case"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=3000)])
@@ -102,8 +125,10 @@ class CaseForm(FlaskForm):
                                    description=_l("Leave empty for the meeting's default; at most 60."))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(ManagePageForm):
     """Suggested attendance of an invited agency or unit (W3)."""
+
+    id_prefix = "attendance"
 
     agency = StringField(_l("Agency"), validators=[DataRequired(), Length(max=160)])
     unit = StringField(_l("Unit"), validators=[Length(max=160)])

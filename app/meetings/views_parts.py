@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..timefmt import from_local, to_local
-from ..violations import RuleViolation, apply_to_form
+from ..violations import RuleViolation, refuse
 from . import agenda
 from .forms import AgendaItemForm, AttendanceForm, CaseForm
 from .models import AgendaItem, ReviewCase, SuggestedAttendance
@@ -30,9 +30,7 @@ def _add(meeting_id, form, form_name, add):
         try:
             add(meeting)
         except RuleViolation as violation:
-            db.session.rollback()
-            for message in apply_to_form(form, violation):
-                flash(message, "error")
+            refuse(form, violation)
         else:
             db.session.commit()
             flash(gettext("Added."), "success")

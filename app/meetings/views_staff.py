@@ -4,6 +4,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from ..accounts.access import may, require, scoped_or_404
 from ..audit import AuditEntry
@@ -12,7 +13,7 @@ from ..extensions import db
 from ..materials.models import Material
 from ..plans.models import Organizer, Plan
 from ..timefmt import from_local, to_local
-from ..violations import RuleViolation, apply_to_form
+from ..violations import RuleViolation, form_status, refuse
 from . import services
 from .forms import AgendaItemForm, AttendanceForm, CancelForm, CaseForm, MeetingForm, PostponeForm, PublishForm
 from .models import Meeting
@@ -35,9 +36,14 @@ def dashboard():
 
 
 def _plan_and_organizer_choices(form):
-    form.plan_id.choices = [(p.id, p.name) for p in db.session.scalars(select(Plan).order_by(Plan.name))]
+    """Staff file meetings under their own organizer's plans only; admins under any plan."""
+    plans = select(Plan).order_by(Plan.name)
+    if not current_user.is_admin:
+        plans = plans.where(Plan.organizer_id == current_user.organizer_id)
+    form.plan_id.choices = [SelectChoice(p.id, p.name) for p in db.session.scalars(plans)]
     organizers = db.session.scalars(select(Organizer).order_by(Organizer.id)).all()
-    form.organizer_id.choices = [(o.id, o.name) for o in organizers if may(current_user, "meeting.manage", o.id)]
+    form.organizer_id.choices = [SelectChoice(o.id, o.name) for o in organizers
+                                 if may(current_user, "meeting.manage", o.id)]
 
 
 def _chosen_organizer(form):
@@ -59,8 +65,9 @@ def new():
         flash(gettext("Create a plan first: every meeting belongs to a plan."), "error")
         return redirect(url_for("plans_staff.index"))
     if request.method == "GET":
-        organizer = current_user.organizer or db.session.get(Organizer, form.organizer_id.choices[0][0])
+        organizer = current_user.organizer or db.session.get(Organizer, form.organizer_id.choices[0].value)
         form.process(data=services.profile_defaults(organizer) | {"organizer_id": organizer.id})
+    refused = False
     if form.validate_on_submit():
         organizer, plan = _chosen_organizer(form), db.session.get(Plan, form.plan_id.data)
         if plan is None:
@@ -69,13 +76,12 @@ def new():
             meeting = services.create_meeting(plan, organizer, form.service_data(), actor=current_user,
                                               now=utcnow(), departure_reason=form.departure_reason.data)
         except RuleViolation as violation:
-            db.session.rollback()
-            _flash_leftovers(apply_to_form(form, violation))
+            refused = refuse(form, violation)
         else:
             db.session.commit()
             flash(gettext("Draft saved. Add the agenda and materials, then publish it."), "success")
             return redirect(url_for(".manage", meeting_id=meeting.id))
-    return render_template("staff/meeting_form.html", form=form, meeting=None), 400 if form.errors else 200
+    return render_template("staff/meeting_form.html", form=form, meeting=None), form_status(form, refused)
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -89,29 +95,32 @@ def edit(meeting_id):
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             getattr(form, name).data = _naive_local(getattr(meeting, name))
         form.phase.data, form.sequence.data = meeting.phase or "", meeting.sequence
+    refused = False
     if form.validate_on_submit():
         try:
             services.update_meeting(meeting, form.service_data(), actor=current_user, now=utcnow(),
-                                    expected_sequence=int(form.sequence.data or -1),
+                                    expected_sequence=_submitted_sequence(form),
                                     departure_reason=form.departure_reason.data)
         except RuleViolation as violation:
-            db.session.rollback()
-            _flash_leftovers(apply_to_form(form, violation))
+            refused = refuse(form, violation)
         else:
             db.session.commit()
             flash(gettext("Changes saved."), "success")
             return redirect(url_for(".manage", meeting_id=meeting.id))
-    return render_template("staff/meeting_form.html", form=form, meeting=meeting), 400 if form.errors else 200
+    return render_template("staff/meeting_form.html", form=form, meeting=meeting), form_status(form, refused)
+
+
+def _submitted_sequence(form) -> int:
+    """The record version the form was opened at; a missing or tampered value counts as stale."""
+    try:
+        return int(form.sequence.data)
+    except (TypeError, ValueError):
+        return -1
 
 
 def _naive_local(moment):
     """A stored moment as the naive Taipei wall-clock time a datetime-local field shows."""
     return to_local(moment).replace(tzinfo=None, second=0, microsecond=0) if moment else None
-
-
-def _flash_leftovers(messages):
-    for message in messages:
-        flash(message, "error")
 
 
 def render_manage(meeting, status=200, **forms):
@@ -146,8 +155,7 @@ def _status_action(meeting, form, form_name, action, success_message):
         try:
             action()
         except RuleViolation as violation:
-            db.session.rollback()
-            _flash_leftovers(apply_to_form(form, violation))
+            refuse(form, violation)
         else:
             db.session.commit()
             flash(success_message, "success")

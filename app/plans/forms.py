@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..counties import COUNTIES
@@ -13,7 +14,8 @@ class PlanForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     name_en = StringField(_l("Name in English"), validators=[Length(max=200)])
-    county_code = SelectField(_l("City or county"), choices=[("", _l("National"))] + [(c, zh) for c, zh, _ in COUNTIES])
+    county_code = SelectField(_l("City or county"), choices=[SelectChoice("", _l("National"))]
+                              + [SelectChoice(c, zh) for c, zh, _ in COUNTIES])
     stage = SelectField(_l("Current stage"), choices=choices("stage"))
     summary = TextAreaField(_l("Summary"), validators=[Length(max=5000)])
     exhibition_starts_on = DateField(_l("Public exhibition from"), validators=[Optional()])

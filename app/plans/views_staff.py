@@ -8,7 +8,7 @@ from ..accounts.access import require, scoped_or_404
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..materials.models import Material
-from ..violations import RuleViolation, apply_to_form
+from ..violations import RuleViolation, form_status, refuse
 from .forms import PlanForm
 from .models import Plan
 from .services import create_plan, update_plan
@@ -27,20 +27,19 @@ def index():
 
 
 def _save(form, plan, save):
+    refused = False
     if form.validate_on_submit():
         try:
             plan = save(form.service_data())
         except RuleViolation as violation:
-            db.session.rollback()
-            for message in apply_to_form(form, violation):
-                flash(message, "error")
+            refused = refuse(form, violation)
         else:
             db.session.commit()
             flash(gettext("Plan saved."), "success")
             return redirect(url_for(".edit", plan_id=plan.id))
     materials = db.session.scalars(select(Material).where(Material.plan_id == plan.id)).all() if plan else []
     return render_template("staff/plan_form.html", form=form, plan=plan, materials=materials), \
-        400 if form.errors else 200
+        form_status(form, refused)
 
 
 @bp.route("/new", methods=["GET", "POST"])
