@@ -42,7 +42,7 @@ lint: venv
 	$(BIN)/ruff check app tests benchmarks
 
 extract-messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output . 2>/dev/null
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output --ignore-dirs '.* __pycache__ .venv instance' . 2>/dev/null
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l zh_Hant_TW --no-fuzzy-matching 2>/dev/null
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching 2>/dev/null
 

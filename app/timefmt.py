@@ -26,7 +26,7 @@ def roc_date(value: date | datetime | None) -> str:
         return ""
     day = to_local(value).date() if isinstance(value, datetime) else value
     return gettext(
-        "%(weekday)s %(iso)s (ROC year %(roc)s)",
+        "%(weekday)s %(iso)s (ROC year %(roc)s, %(month)s/%(day)s)",
         roc=day.year - ROC_EPOCH, month=day.month, day=day.day,
         weekday=format_date(day, "EEE"), iso=day.isoformat(),
     )
