@@ -54,6 +54,28 @@ LABELS = {
         "open": _l("Registration is open"),
         "closed": _l("Registration has closed"),
     },
+    "action": {  # what the audit log and a meeting's history say for each recorded action
+        "meeting.created": _l("Created the meeting"),
+        "meeting.updated": _l("Changed the meeting's details"),
+        "meeting.published": _l("Published the meeting"),
+        "meeting.postponed": _l("Postponed the meeting"),
+        "meeting.cancelled": _l("Cancelled the meeting"),
+        "meeting.agenda_item_added": _l("Added an agenda item"),
+        "meeting.agenda_item_changed": _l("Changed an agenda item"),
+        "meeting.case_added": _l("Added a case"),
+        "meeting.case_changed": _l("Changed a case"),
+        "meeting.attendance_suggested": _l("Added suggested attendance"),
+        "meeting.attendance_changed": _l("Changed suggested attendance"),
+        "meeting.part_removed": _l("Removed an agenda item, case or attendance row"),
+        "material.attached": _l("Added a material"),
+        "material.changed": _l("Changed a material"),
+        "material.removed": _l("Removed a material"),
+        "plan.created": _l("Created the plan"),
+        "plan.updated": _l("Changed the plan"),
+        "rule_profile.updated": _l("Changed the rule profile"),
+        "staff.created": _l("Created a staff account"),
+        "staff.signed_in": _l("Signed in"),
+    },
 }
 
 

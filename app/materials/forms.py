@@ -16,3 +16,11 @@ class MaterialForm(FlaskForm):
     file = FileField(_l("File"), description=_l("PDF, OpenDocument, Office, PNG, JPEG or ZIP, at most 25 MB."))
     link_url = StringField(_l("Or a link"), validators=[Optional(), URL(), Length(max=500)],
                            description=_l("For a document published elsewhere, such as the gazette."))
+
+
+class MaterialDetailsForm(FlaskForm):
+    """A material's title and category, and the address of a link; a file is replaced by removing it."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    category = SelectField(_l("Category"), choices=choices("category"))
+    link_url = StringField(_l("Link"), validators=[Optional(), URL(), Length(max=500)])

@@ -109,6 +109,23 @@ def _store_upload(material: Material, upload):
     material.sha256 = hashlib.sha256(data).hexdigest()
 
 
+def change_material(material: Material, owner, *, title: str, category: str, link_url: str = "", actor,
+                    now: datetime) -> Material:
+    """Change a material's title and category, and a link's address; every change is audited."""
+    before = {"title": material.title, "category": material.category, "link_url": material.link_url}
+    if material.is_link:
+        link_url = (link_url or "").strip()
+        if not link_url.lower().startswith(("https://", "http://")):
+            raise RuleViolation([Problem("link_url", "link_not_http")])
+        material.link_url = link_url
+    material.title, material.category = title.strip(), category
+    db.session.flush()
+    audit.record(actor, "material.changed", material, {"before": before, "title": material.title,
+                                                       "category": material.category, "link_url": material.link_url},
+                 now=now, organizer_id=owner.organizer_id)
+    return material
+
+
 def _full_size(stream, already_read: int) -> int:
     """The upload's whole size, counting (not keeping) what lies beyond the part already read."""
     size = already_read

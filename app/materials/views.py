@@ -11,9 +11,9 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..plans.models import Plan
 from ..violations import RuleViolation, form_status, refuse
-from .forms import MaterialForm
+from .forms import MaterialDetailsForm, MaterialForm
 from .models import Material
-from .services import attach_material, remove_material, upload_folder
+from .services import attach_material, change_material, remove_material, upload_folder
 
 bp = Blueprint("materials", __name__)
 
@@ -71,6 +71,31 @@ def attach(kind, owner_id):
             return redirect(_back(owner))
     return render_template("staff/material_form.html", form=form, owner=owner, back=_back(owner)), \
         form_status(form, refused)
+
+
+@bp.route("/staff/materials/<int:material_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(material_id):
+    """Change a material's title, category or link address."""
+    material = db.session.get(Material, material_id) or abort(404)
+    owner = scoped_or_404(_owner(material))
+    require("material.manage", owner.organizer_id)
+    form = MaterialDetailsForm(obj=material)
+    if not material.is_link:
+        del form.link_url
+    refused = False
+    if form.validate_on_submit():
+        try:
+            change_material(material, owner, title=form.title.data, category=form.category.data,
+                            link_url=form.link_url.data if material.is_link else "", actor=current_user, now=utcnow())
+        except RuleViolation as violation:
+            refused = refuse(form, violation)
+        else:
+            db.session.commit()
+            flash(gettext("Changes saved."), "success")
+            return redirect(_back(owner))
+    return render_template("staff/material_edit.html", form=form, material=material, owner=owner,
+                           back=_back(owner)), form_status(form, refused)
 
 
 @bp.post("/staff/materials/<int:material_id>/delete")

@@ -199,3 +199,46 @@ def test_link_to_a_plan_document_is_kept(client, counties, sign_in):
     material = Material.query.one()
     assert (material.plan_id, material.link_url, material.stored_name) == (
         counties.plan_a.id, "https://gazette.example.tw/a", None)
+
+
+def test_material_title_and_category_are_edited_and_audited(app, client, counties, sign_in):
+    sign_in(counties.secretariat_a)
+    assert upload(client, counties.published_a, PDF, "簡報.pdf").status_code == 302
+    material = Material.query.one()
+    url = f"/staff/materials/{material.id}/edit"
+    page = text_of(client.get(url))
+    assert "簡報.pdf" in page and 'name="link_url"' not in page  # a file is replaced by removing it
+    response = client.post(url, data={"title": "", "category": "minutes"})
+    assert response.status_code == 400 and field_error(response, "title") == "This field is required."
+    response = client.post(url, data={"title": "第一次公聽會會議紀錄", "category": "minutes"})
+    assert response.status_code == 302
+    material = Material.query.one()
+    assert (material.title, material.category, material.stored_name) == ("第一次公聽會會議紀錄", "minutes",
+                                                                           stored_files(app)[0])
+    (entry,) = AuditEntry.query.filter_by(action="material.changed").all()
+    assert entry.details["before"]["title"] == "第一次公聽會簡報" and entry.actor_id == counties.secretariat_a.id
+
+
+def test_link_address_is_edited_but_must_stay_a_web_address(client, counties, sign_in):
+    sign_in(counties.planner_a)
+    client.post(f"/staff/plans/{counties.plan_a.id}/materials", data={
+        "title": "公告公文", "category": "other", "link_url": "https://gazette.example.tw/a"})
+    material = Material.query.one()
+    url = f"/staff/materials/{material.id}/edit"
+    response = client.post(url, data={"title": "公告公文", "category": "other", "link_url": "javascript:alert(1)"})
+    assert response.status_code == 400 and field_error(response, "link_url")
+    assert Material.query.one().link_url == "https://gazette.example.tw/a"
+    response = client.post(url, data={"title": "公告公文", "category": "other", "link_url": "https://gazette.example.tw/b"})
+    assert response.status_code == 302
+    assert Material.query.one().link_url == "https://gazette.example.tw/b"
+
+
+def test_another_organizers_material_cannot_be_edited(app, client, counties, sign_in):
+    sign_in(counties.secretariat_a)
+    assert upload(client, counties.draft_a, PDF, "草稿簡報.pdf").status_code == 302
+    material = Material.query.one()
+    other = app.test_client()
+    with other.session_transaction() as session:
+        session["_user_id"] = str(counties.secretariat_b.id)
+    assert other.post(f"/staff/materials/{material.id}/edit", data={"title": "改", "category": "other"}).status_code == 404
+    assert Material.query.one().title == "第一次公聽會簡報"

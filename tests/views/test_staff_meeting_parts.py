@@ -105,3 +105,87 @@ def test_removing_an_agenda_item_renumbers_and_audits(client, db, counties, sign
     assert [(i.title, i.position) for i in fresh(hearing).agenda_items] == [("座談", 1)]
     (entry,) = AuditEntry.query.filter_by(action="meeting.part_removed", target_id=hearing.id).all()
     assert entry.actor_id == counties.secretariat_a.id and entry.details["table"] == "agenda_items"
+
+
+def test_agenda_item_is_edited_kept_in_time_order_and_audited_W2(client, db, counties, sign_in, hearing):
+    sign_in(counties.secretariat_a)
+    for start, end, title in (("14:00", "14:30", "簡報"), ("14:30", "16:00", "座談")):
+        client.post(f"/staff/meetings/{hearing.id}/agenda", data={"starts_at": start, "ends_at": end, "title": title})
+    db.session.expire_all()
+    first_id = db.session.scalar(select(AgendaItem.id).where(AgendaItem.title == "簡報"))
+    url = f"/staff/meetings/{hearing.id}/agenda/{first_id}/edit"
+    form_page = client.get(url)
+    assert form_page.status_code == 200
+    assert 'value="14:00"' in form_page.get_data(as_text=True)  # Taipei time, not UTC
+    sequence = fresh(hearing).sequence
+    response = client.post(url, data={"starts_at": "16:00", "ends_at": "16:45", "title": "結論", "presenter": "主席"})
+    assert response.status_code == 302
+    assert [(i.title, i.presenter, i.position) for i in fresh(hearing).agenda_items] == [
+        ("座談", "", 1), ("結論", "主席", 2)]
+    assert fresh(hearing).sequence == sequence + 1
+    (entry,) = AuditEntry.query.filter_by(action="meeting.agenda_item_changed", target_id=hearing.id).all()
+    assert entry.details["before"]["title"] == "簡報" and entry.details["title"] == "結論"
+
+
+def test_agenda_item_edit_outside_the_meeting_is_refused_and_input_kept_W2(client, db, counties, sign_in, hearing):
+    sign_in(counties.secretariat_a)
+    client.post(f"/staff/meetings/{hearing.id}/agenda", data={"starts_at": "14:00", "ends_at": "14:30", "title": "簡報"})
+    item_id = db.session.scalar(select(AgendaItem.id))
+    url = f"/staff/meetings/{hearing.id}/agenda/{item_id}/edit"
+    response = client.post(url, data={"starts_at": "17:30", "ends_at": "18:00", "title": "延長"})
+    assert response.status_code == 400
+    assert error_in_form(response, url, "starts_at") == (
+        "Agenda items must fall within the meeting's own start and end.")
+    assert 'value="延長"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [i.title for i in fresh(hearing).agenda_items] == ["簡報"]
+    assert count(AuditEntry, AuditEntry.action == "meeting.agenda_item_changed") == 0
+
+
+@pytest.mark.parametrize("minutes, expected_status, expected_minutes", [("45", 302, 45), ("61", 400, 30)])
+def test_case_budget_is_edited_within_1_to_60_minutes_V11(client, db, counties, sign_in, hearing, minutes,
+                                                          expected_status, expected_minutes):
+    sign_in(counties.secretariat_a)
+    client.post(f"/staff/meetings/{hearing.id}/cases", data={"title": "第一案"})
+    case_id = db.session.scalar(select(ReviewCase.id))
+    url = f"/staff/meetings/{hearing.id}/cases/{case_id}/edit"
+    response = client.post(url, data={"title": "第一案（修正）", "comment_minutes": minutes})
+    assert response.status_code == expected_status
+    db.session.expire_all()
+    assert db.session.get(ReviewCase, case_id).comment_minutes == expected_minutes
+    if expected_status == 400:
+        assert error_in_form(response, url, "comment_minutes") == V11_MESSAGE
+
+
+def test_suggested_attendance_is_edited_and_audited_W3(client, db, counties, sign_in, hearing):
+    sign_in(counties.secretariat_a)
+    client.post(f"/staff/meetings/{hearing.id}/attendance", data={"agency": "農業局", "seats": "1"})
+    row_id = db.session.scalar(select(SuggestedAttendance.id))
+    response = client.post(f"/staff/meetings/{hearing.id}/attendance/{row_id}/edit",
+                           data={"agency": "農業局", "unit": "農地利用科", "seats": "3"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    row = db.session.get(SuggestedAttendance, row_id)
+    assert (row.unit, row.seats) == ("農地利用科", 3)
+    assert count(AuditEntry, AuditEntry.action == "meeting.attendance_changed") == 1
+
+
+def test_parts_of_another_meeting_or_organizer_cannot_be_edited(app, client, db, counties, sign_in, hearing):
+    sign_in(counties.secretariat_a)
+    client.post(f"/staff/meetings/{hearing.id}/cases", data={"title": "第一案"})
+    case_id = db.session.scalar(select(ReviewCase.id))
+    other_meeting = counties.published_a
+    assert client.get(f"/staff/meetings/{other_meeting.id}/cases/{case_id}/edit").status_code == 404
+    assert client.get(f"/staff/meetings/{hearing.id}/cases/999999/edit").status_code == 404
+    other = app.test_client()
+    with other.session_transaction() as session:
+        session["_user_id"] = str(counties.secretariat_b.id)
+    assert other.post(f"/staff/meetings/{hearing.id}/cases/{case_id}/edit",
+                      data={"title": "乙縣改的"}).status_code == 404
+    planner = app.test_client()
+    with planner.session_transaction() as session:
+        session["_user_id"] = str(counties.planner_a.id)
+    assert planner.post(f"/staff/meetings/{hearing.id}/cases/{case_id}/edit",
+                        data={"title": "規劃人員改的"}).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(ReviewCase, case_id).title == "第一案"
