@@ -89,6 +89,7 @@ def attach_material(owner, *, title: str, category: str, upload=None, link_url: 
     except Exception:
         _delete_stored_file(material)  # no row, so no file either
         raise
+    _stamp(owner, now)
     audit.record(actor, "material.attached", material, {"title": material.title, "owner": type(owner).__tablename__,
                                                         "owner_id": owner.id},
                  now=now, organizer_id=owner.organizer_id)
@@ -119,11 +120,20 @@ def change_material(material: Material, owner, *, title: str, category: str, lin
             raise RuleViolation([Problem("link_url", "link_not_http")])
         material.link_url = link_url
     material.title, material.category = title.strip(), category
+    _stamp(owner, now)
     db.session.flush()
     audit.record(actor, "material.changed", material, {"before": before, "title": material.title,
                                                        "category": material.category, "link_url": material.link_url},
                  now=now, organizer_id=owner.organizer_id)
     return material
+
+
+def _stamp(owner, now: datetime):
+    """Mark the meeting or plan as changed, so that its public page is rendered afresh.
+
+    A material is not part of a calendar entry, so a meeting's SEQUENCE stays as it is.
+    """
+    owner.updated_at = now
 
 
 def _full_size(stream, already_read: int) -> int:
@@ -147,4 +157,5 @@ def remove_material(material: Material, owner, *, actor, now: datetime):
                  organizer_id=owner.organizer_id)
     _delete_stored_file(material)
     db.session.delete(material)
+    _stamp(owner, now)
     db.session.flush()

@@ -1,9 +1,10 @@
 """Read-side queries for the public pages: filtered, paginated, without N+1 loads."""
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from math import ceil
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from ..counties import CODES
@@ -89,3 +90,75 @@ def paginate(query, page: int, per_page: int) -> Page:
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     return Page(items=list(rows), total=total or 0, page=page, per_page=per_page)
+
+
+# Fingerprints for the rendered-page cache (views_public.PageCache). Every change to a meeting that
+# the public pages show goes through services.touch(), which bumps `sequence` and `updated_at`;
+# plans and rule profiles stamp `updated_at`; adding, changing or removing a material stamps its
+# meeting's `updated_at` (materials/services.py; their count and highest id are checked as well).
+# Each fingerprint is one prepared query, far cheaper than loading and rendering the page. The
+# statements are built once (their values are bound per request) and run outside the session's
+# transaction: reads in autocommit mode see exactly what READ COMMITTED would, and save the BEGIN
+# and ROLLBACK round trips.
+
+def _fingerprint_row(statement, params: dict):
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        return connection.execute(statement, params).first()
+
+
+@cache
+def _list_fingerprint_statement(county: bool, plan: bool, kind: bool):
+    now = bindparam("now", type_=Meeting.ends_at.type)
+    query = select(
+        func.count(Meeting.id), func.count(Meeting.id).filter(Meeting.ends_at >= now),
+        func.sum(Meeting.sequence), func.sum(Meeting.id * Meeting.sequence), func.max(Meeting.updated_at),
+        select(func.count(Plan.id)).correlate(None).scalar_subquery(),
+        select(func.max(Plan.updated_at)).correlate(None).scalar_subquery(),
+    ).where(Meeting.status.in_(PUBLIC_STATUSES))
+    if county:
+        query = query.join(Plan, Plan.id == Meeting.plan_id).where(Plan.county_code == bindparam("county"))
+    if plan:
+        query = query.where(Meeting.plan_id == bindparam("plan"))
+    if kind:
+        query = query.where(Meeting.kind == bindparam("kind"))
+    return query
+
+
+def list_fingerprint(filters: MeetingFilters, now: datetime) -> tuple:
+    """What the list page for `filters` depends on, whatever page or time (upcoming/past) it shows.
+
+    The public meetings matching county, plan and kind: how many, how many have not ended yet
+    (meetings only move from upcoming to past as time passes), and sums of their sequences that
+    change whenever one is touched or the set changes; and the plans (names in cards and filters).
+    """
+    statement = _list_fingerprint_statement(bool(filters.county), bool(filters.plan), bool(filters.kind))
+    params = {"now": now, "county": filters.county, "plan": filters.plan, "kind": filters.kind}
+    return tuple(_fingerprint_row(statement, params))
+
+
+@cache
+def _meeting_fingerprint_statement():
+    from ..materials.models import Material
+    from ..plans.models import Organizer, RuleProfile
+    return (
+        select(Meeting.status, Meeting.sequence, Meeting.updated_at, Meeting.registration_opens_at,
+               Meeting.registration_closes_at, Plan.updated_at, Organizer.name, Organizer.name_en,
+               RuleProfile.updated_at,
+               select(func.count(Material.id)).where(Material.meeting_id == Meeting.id).scalar_subquery(),
+               select(func.max(Material.id)).where(Material.meeting_id == Meeting.id).scalar_subquery(),
+               Meeting.starts_at, Meeting.ends_at)
+        .join(Plan, Plan.id == Meeting.plan_id).join(Organizer, Organizer.id == Meeting.organizer_id)
+        .outerjoin(RuleProfile, RuleProfile.organizer_id == Organizer.id)
+        .where(Meeting.id == bindparam("meeting_id"), Meeting.status.in_(PUBLIC_STATUSES)))
+
+
+def meeting_fingerprint(meeting_id: int) -> tuple | None:
+    """What one public meeting's page depends on, or None when the public may not see it.
+
+    The meeting's status, sequence and update time (its agenda, cases, status history and
+    departures are only changed through touch()), its registration window (the page says
+    whether registration is open), its plan's and organizer's names and profile, its materials.
+    """
+    row = _fingerprint_row(_meeting_fingerprint_statement(), {"meeting_id": meeting_id})
+    return None if row is None else tuple(row)

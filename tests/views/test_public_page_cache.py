@@ -1,0 +1,140 @@
+"""The rendered-page cache of /meetings and /meetings/<id> never shows a visitor a stale page.
+
+A visitor's client (anonymous, Chinese by default) reads a page, staff change something through
+the staff pages, and the visitor's next read must show the change. The first test proves the
+cache is really used, so that the others are not passing merely because nothing is cached.
+"""
+from datetime import timedelta
+
+import flask_babel
+import pytest
+from sqlalchemy import update
+
+from app.extensions import db as _db
+from app.meetings import views_public
+from app.meetings.models import Meeting
+from app.timefmt import to_local
+
+from .conftest import edit_form, meeting_form, text_of
+
+
+@pytest.fixture
+def visitor(app):
+    """An anonymous visitor with their own cookies."""
+    return app.test_client()
+
+
+def page(visitor, url: str) -> str:
+    response = visitor.get(url)
+    assert response.status_code == 200, url
+    return text_of(response)
+
+
+def test_pages_are_served_from_the_cache_while_nothing_changed_through_the_portal(visitor, counties):
+    url = f"/meetings/{counties.published_a.id}"
+    assert "甲縣公開公聽會" in page(visitor, url) and "甲縣公開公聽會" in page(visitor, "/meetings")
+    # A change that bypasses the services (and so does not stamp the meeting) is not seen:
+    # the pages come from the cache. Every change in the portal goes through the services.
+    _db.session.execute(update(Meeting).where(Meeting.id == counties.published_a.id).values(title="繞過服務的標題"))
+    _db.session.commit()
+    assert "甲縣公開公聽會" in page(visitor, url) and "繞過服務的標題" not in page(visitor, url)
+    assert "繞過服務的標題" not in page(visitor, "/meetings")
+
+
+def test_an_edited_meeting_is_shown_at_once(visitor, client, counties, sign_in):
+    meeting = counties.published_a
+    url = f"/meetings/{meeting.id}"
+    page(visitor, url), page(visitor, "/meetings")
+    sign_in(counties.secretariat_a)
+    assert client.post(f"/staff/meetings/{meeting.id}/edit",
+                       data=edit_form(meeting, title="甲縣公聽會（更名）")).status_code == 302
+    assert "甲縣公聽會（更名）" in page(visitor, url)
+    assert "甲縣公聽會（更名）" in page(visitor, "/meetings")
+
+
+def test_agenda_and_material_changes_are_shown_at_once(visitor, client, counties, sign_in):
+    meeting = counties.published_a
+    url = f"/meetings/{meeting.id}"
+    page(visitor, url)
+    sign_in(counties.secretariat_a)
+    start = to_local(meeting.starts_at).strftime("%H:%M")
+    end = to_local(meeting.starts_at + timedelta(minutes=30)).strftime("%H:%M")
+    client.post(f"/staff/meetings/{meeting.id}/agenda", data={"starts_at": start, "ends_at": end, "title": "計畫簡報"})
+    assert "計畫簡報" in page(visitor, url)
+    client.post(f"/staff/meetings/{meeting.id}/materials",
+                data={"title": "會議簡報", "category": "briefing", "link_url": "https://example.tw/a.pdf"})
+    assert "會議簡報" in page(visitor, url)
+    material_id = _db.session.scalar(_db.select(views_public.Material.id))
+    assert client.post(f"/staff/materials/{material_id}/edit", data={
+        "title": "會議簡報（修正版）", "category": "briefing", "link_url": "https://example.tw/b.pdf"}).status_code == 302
+    shown = page(visitor, url)
+    assert "會議簡報（修正版）" in shown and "https://example.tw/b.pdf" in shown
+    client.post(f"/staff/materials/{material_id}/delete")
+    assert "會議簡報" not in page(visitor, url)
+
+
+def test_cancellation_and_newly_published_meetings_are_shown_at_once(visitor, client, counties, sign_in):
+    meeting = counties.published_a
+    page(visitor, f"/meetings/{meeting.id}"), page(visitor, "/meetings")
+    sign_in(counties.secretariat_a)
+    client.post(f"/staff/meetings/{meeting.id}/cancel", data={"reason": "颱風停班"})
+    assert "颱風停班" in page(visitor, f"/meetings/{meeting.id}")
+    assert "颱風停班" in page(visitor, "/meetings")
+    response = client.post("/staff/meetings/new", data=meeting_form(counties.plan_a, counties.a,
+                                                                     start=counties.start, title="甲縣新公聽會"))
+    new_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert "甲縣新公聽會" not in page(visitor, "/meetings")  # a draft stays hidden
+    assert visitor.get(f"/meetings/{new_id}").status_code == 404
+    client.post(f"/staff/meetings/{new_id}/publish")
+    assert "甲縣新公聽會" in page(visitor, "/meetings")
+    assert "甲縣新公聽會" in page(visitor, f"/meetings/{new_id}")
+
+
+def test_a_renamed_plan_is_shown_at_once(visitor, client, counties, sign_in):
+    url = f"/meetings/{counties.published_a.id}"
+    page(visitor, url), page(visitor, "/meetings")
+    sign_in(counties.planner_a)
+    plan = counties.plan_a
+    response = client.post(f"/staff/plans/{plan.id}/edit", data={
+        "name": "甲縣國土計畫（第一次通盤檢討）", "name_en": "", "county_code": plan.county_code or "",
+        "stage": plan.stage, "summary": "", "exhibition_starts_on": "", "exhibition_ends_on": "",
+        "approval_letter_on": "", "announced_on": "", "announcement_exhibition_ends_on": ""})
+    assert response.status_code == 302
+    assert "甲縣國土計畫（第一次通盤檢討）" in page(visitor, url)
+    assert "甲縣國土計畫（第一次通盤檢討）" in page(visitor, "/meetings")
+
+
+def test_each_language_gets_its_own_page(visitor, counties):
+    url = f"/meetings/{counties.published_a.id}"
+    assert "會議地點" in page(visitor, url)
+    visitor.set_cookie("lang", "en")
+    # The test app context spans requests, and Flask-Babel keeps the chosen locale in it; in a
+    # served app every request has its own context.
+    flask_babel.refresh()
+    english = page(visitor, url)
+    assert "Venue" in english and "會議地點" not in english
+
+
+def test_staff_always_get_a_fresh_page(client, counties, sign_in):
+    url = f"/meetings/{counties.published_a.id}"
+    sign_in(counties.secretariat_a)
+    page(client, url)
+    _db.session.execute(update(Meeting).where(Meeting.id == counties.published_a.id).values(title="員工看到的新標題"))
+    _db.session.commit()
+    assert "員工看到的新標題" in page(client, url)
+
+
+def test_registration_opening_is_shown_when_the_clock_passes_it_W1(visitor, make, counties, monkeypatch):
+    opens = counties.published_a.starts_at - timedelta(days=10)
+    meeting = make.meeting(counties.a, counties.plan_a, title="報名窗口測試", start=counties.published_a.starts_at,
+                           registration_opens_at=opens, registration_closes_at=opens + timedelta(days=5))
+    make.commit()
+    url = f"/meetings/{meeting.id}"
+    visitor.set_cookie("lang", "en")
+    flask_babel.refresh()  # see test_each_language_gets_its_own_page
+    monkeypatch.setattr(views_public, "utcnow", lambda: opens - timedelta(minutes=1))
+    assert "Registration has not opened yet" in page(visitor, url)
+    monkeypatch.setattr(views_public, "utcnow", lambda: opens + timedelta(minutes=1))
+    assert "Registration is open" in page(visitor, url)
+    monkeypatch.setattr(views_public, "utcnow", lambda: opens + timedelta(days=5, minutes=1))
+    assert "Registration has closed" in page(visitor, url)
