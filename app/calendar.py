@@ -1,6 +1,9 @@
 """iCalendar (.ics) files for one meeting and for subscribable feeds (RFC 5545)."""
+from datetime import datetime, timezone
+from functools import cache
+
 from flask_babel import gettext
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from .labels import LABELS
 from .rules.publication import CANCELLED, POSTPONED
@@ -59,12 +62,79 @@ def _description(meeting, url: str) -> str:
 
 
 def build_calendar(name: str, meetings, url_for_meeting) -> bytes:
-    """A complete .ics file for the meetings, with the Asia/Taipei VTIMEZONE included."""
-    cal = new_calendar(name)
-    for meeting in meetings:
-        cal.add_component(meeting_event(meeting, url_for_meeting(meeting)))
+    """A complete .ics file for the meetings, with the Asia/Taipei VTIMEZONE included.
+
+    The bytes are what icalendar writes for new_calendar() with one meeting_event() per meeting
+    and add_missing_timezones(); the events are written directly (`_event_ical`), because
+    icalendar's generic writer takes about a second for a feed of 2,000 meetings.
+    """
+    header = new_calendar(name).to_ical().removesuffix(b"END:VCALENDAR\r\n")
+    events = [_event_ical(meeting, url_for_meeting(meeting)) for meeting in meetings]
+    return b"".join((header, _taipei_vtimezone() if events else b"", *events, b"END:VCALENDAR\r\n"))
+
+
+@cache
+def _taipei_vtimezone() -> bytes:
+    """The VTIMEZONE component icalendar generates for Asia/Taipei (computed once)."""
+    cal = Calendar()
+    event = Event()
+    event.add("dtstart", datetime(2000, 1, 1, tzinfo=TAIPEI))
+    cal.add_component(event)
     cal.add_missing_timezones()
-    return cal.to_ical()
+    return b"".join(c.to_ical() for c in cal.subcomponents if c.name == "VTIMEZONE")
+
+
+def _event_ical(meeting, url: str) -> bytes:
+    """meeting_event(meeting, url).to_ical(), written directly (properties in icalendar's order)."""
+    stamps = (meeting.updated_at, meeting.created_at)
+    if any(moment.tzinfo is not timezone.utc for moment in stamps):
+        return meeting_event(meeting, url).to_ical()  # not read back from the database: the slow path
+    updated, created = (moment.strftime("%Y%m%dT%H%M%SZ") for moment in stamps)
+    lines = (
+        "BEGIN:VEVENT",
+        "SUMMARY:" + _text(_summary(meeting)),
+        "DTSTART;TZID=Asia/Taipei:" + to_local(meeting.starts_at).strftime("%Y%m%dT%H%M%S"),
+        "DTEND;TZID=Asia/Taipei:" + to_local(meeting.ends_at).strftime("%Y%m%dT%H%M%S"),
+        "DTSTAMP:" + updated,
+        "UID:" + _text(meeting.uid),
+        f"SEQUENCE:{meeting.sequence:d}",
+        "CATEGORIES:" + _text(str(LABELS["kind"][meeting.kind])),
+        "CREATED:" + created,
+        "DESCRIPTION:" + _text(_description(meeting, url)),
+        "LAST-MODIFIED:" + updated,
+        "LOCATION:" + _text(f"{meeting.venue_name}, {meeting.venue_address}"),
+        "STATUS:" + ("CANCELLED" if meeting.status == CANCELLED else "CONFIRMED"),
+        "URL:" + url,
+        "END:VEVENT",
+    )
+    return "".join(_fold(line) + "\r\n" for line in lines).encode()
+
+
+def _text(value: str) -> str:
+    """A TEXT value escaped as icalendar escapes it (backslash, semicolon, comma, newlines)."""
+    return vText(value).to_ical().decode()
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """The line folded at `limit` octets exactly as icalendar folds it (RFC 5545, 3.1)."""
+    if len(line.encode()) < limit:
+        return line
+    folded, current, count = [], [], 0
+    for char in line:
+        size = len(char.encode())
+        if current and count + size >= limit:
+            # Like icalendar, never fold between a backslash (or ^) and the character it escapes.
+            if len(current) > 1 and current[-1] in "\\^":
+                prefix = current.pop()
+                folded.append("".join(current))
+                current, count = [prefix], len(prefix.encode())
+            else:
+                folded.append("".join(current))
+                current, count = [], 0
+        current.append(char)
+        count += size
+    folded.append("".join(current))
+    return "\r\n ".join(folded)
 
 
 __all__ = ["build_calendar", "meeting_event", "TAIPEI"]

@@ -2,6 +2,7 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from app.meetings import services
@@ -92,3 +93,25 @@ def test_every_uid_in_the_feed_is_unique_and_has_required_properties(client, mak
     for event in found:
         for prop in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "SEQUENCE", "STATUS"):
             assert prop in event
+
+
+@pytest.mark.parametrize("status, fields", [
+    ("published", {"title": "公聽會", "summary": ""}),
+    ("cancelled", {"title": "逗號, 分號; 反斜線 \\ 與換行\n第二行", "summary": "說明：第一段\n第二段，含逗號"}),
+    ("postponed", {"title": "臺中市國土計畫（草案）第一次通盤檢討" * 4, "venue_name": "市政大樓 201 會議室" * 5,
+                   "livestream_url": "https://live.example.tw/" + "a" * 120}),
+    ("published", {"kind": "committee", "title": "A" * 73 + "\\;" + "B" * 100, "summary": "^caret\\back"}),
+])
+def test_feed_events_are_byte_for_byte_what_icalendar_writes(app, make, db, status, fields):
+    # The feed writes its events directly for speed (app/calendar.py); they must stay identical to
+    # the events icalendar builds for the single-meeting file.
+    from app.calendar import _event_ical, meeting_event
+    meeting = make.meeting(status=status, **fields)
+    make.commit()
+    db.session.expire_all()
+    meeting = db.session.get(type(meeting), meeting.id)  # read back: times come from the database
+    url = f"https://portal.example/meetings/{meeting.id}"
+    with app.test_request_context():
+        fast, reference = _event_ical(meeting, url), meeting_event(meeting, url).to_ical()
+    assert fast == reference
+    assert Calendar.from_ical(b"BEGIN:VCALENDAR\r\n" + fast + b"END:VCALENDAR\r\n")
