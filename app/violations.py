@@ -80,19 +80,3 @@ def apply_to_form(form, violation: RuleViolation) -> list[str]:
             leftovers.append(message_for(problem))
     return leftovers
 
-
-def refuse(form, violation: RuleViolation) -> bool:
-    """Undo a refused attempt, put each problem next to its field and flash the rest; True."""
-    from flask import flash
-
-    from .extensions import db
-
-    db.session.rollback()
-    for message in apply_to_form(form, violation):
-        flash(message, "error")
-    return True
-
-
-def form_status(form, refused: bool = False) -> int:
-    """The status of a re-shown form: 400 when a field check or a rule refused it, else 200."""
-    return 400 if refused or form.errors else 200

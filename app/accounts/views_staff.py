@@ -1,5 +1,5 @@
 """Organizer settings for staff: the venue-rule profile and the audit log."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -9,10 +9,10 @@ from ..accounts.access import require
 from ..audit import AuditEntry
 from ..dbtypes import utcnow
 from ..extensions import db
+from ..formflow import form_status, submit
 from ..meetings.forms import ProfileForm
 from ..plans.models import Organizer
 from ..plans.services import update_rule_profile
-from ..violations import RuleViolation, form_status, refuse
 
 bp = Blueprint("organization", __name__, url_prefix="/staff")
 bp.before_request(login_required(lambda: None))
@@ -38,16 +38,11 @@ def profile():
     form = ProfileForm(obj=rule_profile)
     if form.is_submitted():
         require("profile.manage", organizer.id)
-    refused = False
-    if form.validate_on_submit():
-        try:
-            update_rule_profile(rule_profile, form.data, actor=current_user, now=utcnow())
-        except RuleViolation as violation:
-            refused = refuse(form, violation)
-        else:
-            db.session.commit()
-            flash(gettext("The rule profile is saved; meetings created from now on start from it."), "success")
-            return redirect(url_for(".profile", organizer=organizer.id))
+    done, refused = submit(form, lambda: update_rule_profile(rule_profile, form.data, actor=current_user, now=utcnow()),
+                           gettext("The rule profile is saved; meetings created from now on start from it."),
+                           lambda _: url_for(".profile", organizer=organizer.id))
+    if done:
+        return done
     organizers = db.session.scalars(select(Organizer).order_by(Organizer.id)).all() if current_user.is_admin else []
     return render_template("staff/profile.html", form=form, organizer=organizer, organizers=organizers), \
         form_status(form, refused)

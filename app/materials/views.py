@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from ..accounts.access import require, scoped_or_404
 from ..dbtypes import utcnow
 from ..extensions import db
+from ..formflow import form_status, submit
 from ..meetings.models import Meeting
 from ..plans.models import Plan
-from ..violations import RuleViolation, form_status, refuse
 from .forms import MaterialDetailsForm, MaterialForm
 from .models import Material
 from .services import attach_material, change_material, remove_material, upload_folder
@@ -58,17 +58,12 @@ def attach(kind, owner_id):
     owner = _owner_or_404(kind, owner_id)
     require("material.manage", owner.organizer_id)
     form = MaterialForm()
-    refused = False
-    if form.validate_on_submit():
-        try:
-            attach_material(owner, title=form.title.data, category=form.category.data, upload=form.file.data,
-                            link_url=form.link_url.data, actor=current_user, now=utcnow())
-        except RuleViolation as violation:
-            refused = refuse(form, violation)
-        else:
-            db.session.commit()
-            flash(gettext("Material “%(title)s” added.", title=form.title.data), "success")
-            return redirect(_back(owner))
+    done, refused = submit(form, lambda: attach_material(
+        owner, title=form.title.data, category=form.category.data, upload=form.file.data,
+        link_url=form.link_url.data, actor=current_user, now=utcnow()),
+        gettext("Material “%(title)s” added.", title=form.title.data), lambda _: _back(owner))
+    if done:
+        return done
     return render_template("staff/material_form.html", form=form, owner=owner, back=_back(owner)), \
         form_status(form, refused)
 
@@ -83,17 +78,12 @@ def edit(material_id):
     form = MaterialDetailsForm(obj=material)
     if not material.is_link:
         del form.link_url
-    refused = False
-    if form.validate_on_submit():
-        try:
-            change_material(material, owner, title=form.title.data, category=form.category.data,
-                            link_url=form.link_url.data if material.is_link else "", actor=current_user, now=utcnow())
-        except RuleViolation as violation:
-            refused = refuse(form, violation)
-        else:
-            db.session.commit()
-            flash(gettext("Changes saved."), "success")
-            return redirect(_back(owner))
+    done, refused = submit(form, lambda: change_material(
+        material, owner, title=form.title.data, category=form.category.data,
+        link_url=form.link_url.data if material.is_link else "", actor=current_user, now=utcnow()),
+        gettext("Changes saved."), lambda _: _back(owner))
+    if done:
+        return done
     return render_template("staff/material_edit.html", form=form, material=material, owner=owner,
                            back=_back(owner)), form_status(form, refused)
 

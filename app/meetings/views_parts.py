@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 
 from ..dbtypes import utcnow
 from ..extensions import db
+from ..formflow import form_status, submit
 from ..timefmt import from_local, to_local
-from ..violations import RuleViolation, form_status, refuse
 from . import agenda
 from .forms import AgendaItemForm, AttendanceForm, CaseForm
 from .models import AgendaItem, ReviewCase, SuggestedAttendance
@@ -76,16 +76,9 @@ def add(meeting_id, part):
     """Add an agenda item (W2), a case under review (V11) or a suggested-attendance row (W3)."""
     meeting, kind = _managed_meeting(meeting_id), PARTS[part]
     form = kind.form()
-    if form.validate_on_submit():
-        try:
-            kind.add(meeting, **kind.values(meeting, form), actor=current_user, now=utcnow())
-        except RuleViolation as violation:
-            refuse(form, violation)
-        else:
-            db.session.commit()
-            flash(gettext("Added."), "success")
-            return redirect(url_for("meetings_staff.manage", meeting_id=meeting.id))
-    return render_manage(meeting, 400, **{kind.form_name: form})
+    done, _ = submit(form, lambda: kind.add(meeting, **kind.values(meeting, form), actor=current_user, now=utcnow()),
+                     gettext("Added."), lambda _: url_for("meetings_staff.manage", meeting_id=meeting.id))
+    return done or render_manage(meeting, 400, **{kind.form_name: form})
 
 
 @bp.route("/<any(agenda, cases, attendance):part>/<int:part_id>/edit", methods=["GET", "POST"])
@@ -96,16 +89,11 @@ def edit(meeting_id, part, part_id):
     form = kind.form(obj=row)
     if request.method == "GET" and part == "agenda":
         form.starts_at.data, form.ends_at.data = to_local(row.starts_at).time(), to_local(row.ends_at).time()
-    refused = False
-    if form.validate_on_submit():
-        try:
-            kind.change(meeting, row, **kind.values(meeting, form), actor=current_user, now=utcnow())
-        except RuleViolation as violation:
-            refused = refuse(form, violation)
-        else:
-            db.session.commit()
-            flash(gettext("Changes saved."), "success")
-            return redirect(url_for("meetings_staff.manage", meeting_id=meeting.id))
+    done, refused = submit(
+        form, lambda: kind.change(meeting, row, **kind.values(meeting, form), actor=current_user, now=utcnow()),
+        gettext("Changes saved."), lambda _: url_for("meetings_staff.manage", meeting_id=meeting.id))
+    if done:
+        return done
     return render_template("staff/part_form.html", form=form, meeting=meeting, heading=kind.heading), \
         form_status(form, refused)
 

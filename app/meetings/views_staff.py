@@ -10,10 +10,10 @@ from ..accounts.access import may, require, scoped_or_404
 from ..audit import AuditEntry
 from ..dbtypes import utcnow
 from ..extensions import db
+from ..formflow import form_status, submit
 from ..materials.models import Material
 from ..plans.models import Organizer, Plan
 from ..timefmt import from_local, to_local
-from ..violations import RuleViolation, form_status, refuse
 from . import services
 from .forms import AgendaItemForm, AttendanceForm, CancelForm, CaseForm, MeetingForm, PostponeForm, PublishForm
 from .models import Meeting
@@ -67,20 +67,13 @@ def new():
     if request.method == "GET":
         organizer = current_user.organizer or db.session.get(Organizer, form.organizer_id.choices[0].value)
         form.process(data=services.profile_defaults(organizer) | {"organizer_id": organizer.id})
-    refused = False
-    if form.validate_on_submit():
-        organizer, plan = _chosen_organizer(form), db.session.get(Plan, form.plan_id.data)
-        if plan is None:
-            abort(400)
-        try:
-            meeting = services.create_meeting(plan, organizer, form.service_data(), actor=current_user,
-                                              now=utcnow(), departure_reason=form.departure_reason.data)
-        except RuleViolation as violation:
-            refused = refuse(form, violation)
-        else:
-            db.session.commit()
-            flash(gettext("Draft saved. Add the agenda and materials, then publish it."), "success")
-            return redirect(url_for(".manage", meeting_id=meeting.id))
+    done, refused = submit(form, lambda: services.create_meeting(
+        db.session.get(Plan, form.plan_id.data) or abort(400), _chosen_organizer(form), form.service_data(),
+        actor=current_user, now=utcnow(), departure_reason=form.departure_reason.data),
+        gettext("Draft saved. Add the agenda and materials, then publish it."),
+        lambda meeting: url_for(".manage", meeting_id=meeting.id))
+    if done:
+        return done
     return render_template("staff/meeting_form.html", form=form, meeting=None), form_status(form, refused)
 
 
@@ -95,18 +88,12 @@ def edit(meeting_id):
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             getattr(form, name).data = _naive_local(getattr(meeting, name))
         form.phase.data, form.sequence.data = meeting.phase or "", meeting.sequence
-    refused = False
-    if form.validate_on_submit():
-        try:
-            services.update_meeting(meeting, form.service_data(), actor=current_user, now=utcnow(),
-                                    expected_sequence=_submitted_sequence(form),
-                                    departure_reason=form.departure_reason.data)
-        except RuleViolation as violation:
-            refused = refuse(form, violation)
-        else:
-            db.session.commit()
-            flash(gettext("Changes saved."), "success")
-            return redirect(url_for(".manage", meeting_id=meeting.id))
+    done, refused = submit(form, lambda: services.update_meeting(
+        meeting, form.service_data(), actor=current_user, now=utcnow(), expected_sequence=_submitted_sequence(form),
+        departure_reason=form.departure_reason.data), gettext("Changes saved."),
+        lambda _: url_for(".manage", meeting_id=meeting.id))
+    if done:
+        return done
     return render_template("staff/meeting_form.html", form=form, meeting=meeting), form_status(form, refused)
 
 
@@ -151,16 +138,8 @@ def _managed_meeting(meeting_id):
 
 def _status_action(meeting, form, form_name, action, success_message):
     """Run a status workflow from a validated form; on failure re-show the manage page."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except RuleViolation as violation:
-            refuse(form, violation)
-        else:
-            db.session.commit()
-            flash(success_message, "success")
-            return redirect(url_for(".manage", meeting_id=meeting.id))
-    return render_manage(meeting, 400, **{form_name: form})
+    done, _ = submit(form, action, success_message, lambda _: url_for(".manage", meeting_id=meeting.id))
+    return done or render_manage(meeting, 400, **{form_name: form})
 
 
 @bp.post("/meetings/<int:meeting_id>/publish")

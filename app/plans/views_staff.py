@@ -1,5 +1,5 @@
 """Staff pages for plans: list, create, edit (stage and statutory dates)."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -7,8 +7,8 @@ from sqlalchemy import select
 from ..accounts.access import require, scoped_or_404
 from ..dbtypes import utcnow
 from ..extensions import db
+from ..formflow import form_status, submit
 from ..materials.models import Material
-from ..violations import RuleViolation, form_status, refuse
 from .forms import PlanForm
 from .models import Plan
 from .services import create_plan, update_plan
@@ -27,16 +27,10 @@ def index():
 
 
 def _save(form, plan, save):
-    refused = False
-    if form.validate_on_submit():
-        try:
-            plan = save(form.service_data())
-        except RuleViolation as violation:
-            refused = refuse(form, violation)
-        else:
-            db.session.commit()
-            flash(gettext("Plan saved."), "success")
-            return redirect(url_for(".edit", plan_id=plan.id))
+    done, refused = submit(form, lambda: save(form.service_data()), gettext("Plan saved."),
+                           lambda saved: url_for(".edit", plan_id=saved.id))
+    if done:
+        return done
     materials = db.session.scalars(select(Material).where(Material.plan_id == plan.id)).all() if plan else []
     return render_template("staff/plan_form.html", form=form, plan=plan, materials=materials), \
         form_status(form, refused)
