@@ -1,5 +1,10 @@
 """Command-line tasks and configuration safety."""
+import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +13,8 @@ from app import create_app
 from app.accounts.models import User
 from app.meetings.models import Meeting
 from app.rules.periods import registration_state
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_demo_data_has_every_kind_status_and_an_open_registration(runner, db):
@@ -61,3 +68,18 @@ def test_production_starts_with_a_real_secret_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("PORTAL_ENV", "production")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 64})
     assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, {"pool_recycle": 1800, "pool_pre_ping": False}),
+    ({"DATABASE_PRE_PING": "1", "DATABASE_POOL_RECYCLE": "300"}, {"pool_recycle": 300, "pool_pre_ping": True}),
+])
+def test_connection_pool_settings_come_from_the_environment(env, expected):
+    # The configuration is read when the process starts, so each case runs in a fresh interpreter.
+    code = ("import json; from app import create_app; "
+            "app = create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
+            "print(json.dumps(app.config['SQLALCHEMY_ENGINE_OPTIONS']))")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    result = subprocess.run([sys.executable, "-c", code], env=clean | env, cwd=ROOT, capture_output=True, text=True,
+                            check=True)
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
