@@ -11,11 +11,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-# One process per core, four threads each so that a worker keeps its core busy while one of its
-# requests waits for PostgreSQL; gthread also keeps connections alive, so the figures measure the
-# application rather than TCP set-up. Both servers get exactly these options.
-# BENCH_GUNICORN_OPTIONS replaces the worker options for experiments (docs/benchmarks.md lists some).
-WORKER_OPTIONS = os.environ.get("BENCH_GUNICORN_OPTIONS", "--workers 2 --worker-class gthread --threads 4").split()
+# One worker with four threads, so that it keeps its core busy while a request waits for
+# PostgreSQL; gthread also keeps connections alive, so the figures measure the application rather
+# than TCP set-up. Both servers get exactly these options. One worker, not one per core: on this
+# 2-core machine wrk's 8 keep-alive connections are split between two workers as accept() races
+# fall, and a run whose connections all land on one worker is bound to one core, so two-worker
+# figures swing by a factor of two from run to run for both servers (docs/benchmarks.md).
+# BENCH_GUNICORN_OPTIONS replaces the worker options for experiments.
+WORKER_OPTIONS = os.environ.get("BENCH_GUNICORN_OPTIONS", "--workers 1 --worker-class gthread --threads 4").split()
 GUNICORN_OPTIONS = (*WORKER_OPTIONS, "--keep-alive", "30", "--backlog", "256", "--log-level", "warning")
 
 
