@@ -55,3 +55,16 @@ def _jsonable(value):
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def readable_details(details: dict, prefix: str = "") -> list[tuple[str, str]]:
+    """An entry's details as (name, value) pairs for people: nested records flattened as
+    `before.title`, text kept as it is (not JSON-escaped), empty values left out."""
+    pairs = []
+    for name, value in (details or {}).items():
+        label = f"{prefix}{name}"
+        if isinstance(value, dict):
+            pairs += readable_details(value, prefix=label + ".")
+        elif value not in (None, "", [], {}):
+            pairs.append((label, ", ".join(map(str, value)) if isinstance(value, list) else str(value)))
+    return pairs

@@ -157,13 +157,15 @@ def test_plan_list_and_audit_log_show_only_own_organizer(client, counties, sign_
     sign_in(counties.secretariat_a)
     plans = text_of(client.get("/staff/plans/"))
     assert "甲縣國土計畫" in plans and "乙縣國土計畫" not in plans
-    # The audit log names each meeting only by id, so compare the entries it lists with the database.
     audit = client.get("/staff/audit")
     assert audit.status_code == 200
     own = count(AuditEntry, AuditEntry.organizer_id == counties.a.id)
     assert text_of(audit).count("meeting.created") == count(
         AuditEntry, AuditEntry.organizer_id == counties.a.id, AuditEntry.action == "meeting.created")
     assert own > 0
+    # Details are shown as text people read (the titles, not JSON escapes), and only one's own.
+    assert "甲縣草稿座談會" in text_of(audit) and "乙縣草稿座談會" not in text_of(audit)
+    assert "\\u" not in text_of(audit)
 
 
 def test_new_meeting_cannot_be_filed_under_another_organizers_plan(client, counties, sign_in):

@@ -1,0 +1,13 @@
+"""The audit log's details, as people read them on the audit page."""
+from app.audit import readable_details
+
+
+def test_details_are_flattened_and_empty_values_left_out():
+    details = {"title": "第一案", "comment_minutes": 45, "before": {"title": "舊案名", "comment_minutes": 30},
+               "reason": "", "new_starts_at": None, "tags": ["甲", "乙"]}
+    assert readable_details(details) == [("title", "第一案"), ("comment_minutes", "45"), ("before.title", "舊案名"),
+                                         ("before.comment_minutes", "30"), ("tags", "甲, 乙")]
+
+
+def test_no_details_give_no_pairs():
+    assert readable_details({}) == [] and readable_details(None) == []
