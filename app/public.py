@@ -13,8 +13,9 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def index():
     """Upcoming meetings, soonest first."""
-    page = paginate(public_meetings(MeetingFilters(), utcnow()), 1, 10)
-    return render_template("public/index.html", page=page)
+    now = utcnow()
+    page = paginate(public_meetings(MeetingFilters(), now), 1, 10)
+    return render_template("public/index.html", page=page, now=now)
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..dbtypes import UTCDateTime, utcnow
 from ..extensions import db
 from ..plans.models import Organizer, Plan
+from ..rules.periods import registration_state
 from ..rules.publication import DRAFT, is_public
 from ..rules.venue import VenueSettings
 
@@ -79,6 +80,10 @@ class Meeting(db.Model):
     def is_public(self) -> bool:
         """Whether the public may see this meeting."""
         return is_public(self.status)
+
+    def registration_at(self, now: datetime) -> str:
+        """Where `now` falls in the registration window (W1): none, not_open, open or closed."""
+        return registration_state(now, self.registration_opens_at, self.registration_closes_at)
 
     def settings(self) -> VenueSettings:
         """The meeting's venue-rule numbers as the rules module's value object."""

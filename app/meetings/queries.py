@@ -112,6 +112,9 @@ def _list_fingerprint_statement(county: bool, plan: bool, kind: bool):
     now = bindparam("now", type_=Meeting.ends_at.type)
     query = select(
         func.count(Meeting.id), func.count(Meeting.id).filter(Meeting.ends_at >= now),
+        # registration windows that have opened and closed by now (the cards say which are open, W1)
+        func.count(Meeting.id).filter(Meeting.registration_opens_at <= now),
+        func.count(Meeting.id).filter(Meeting.registration_closes_at < now),
         func.sum(Meeting.sequence), func.sum(Meeting.id * Meeting.sequence), func.max(Meeting.updated_at),
         select(func.count(Plan.id)).correlate(None).scalar_subquery(),
         select(func.max(Plan.updated_at)).correlate(None).scalar_subquery(),
@@ -129,7 +132,8 @@ def list_fingerprint(filters: MeetingFilters, now: datetime) -> tuple:
     """What the list page for `filters` depends on, whatever page or time (upcoming/past) it shows.
 
     The public meetings matching county, plan and kind: how many, how many have not ended yet
-    (meetings only move from upcoming to past as time passes), and sums of their sequences that
+    (meetings only move from upcoming to past as time passes), how many registration windows have
+    opened and closed (the cards show which are open), and sums of their sequences that
     change whenever one is touched or the set changes; and the plans (names in cards and filters).
     """
     statement = _list_fingerprint_statement(bool(filters.county), bool(filters.plan), bool(filters.kind))

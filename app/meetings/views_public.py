@@ -94,7 +94,7 @@ def index():
         page = paginate(public_meetings(filters, now), filters.page, current_app.config["MEETINGS_PER_PAGE"])
         plans = db.session.execute(select(Plan.id, Plan.name, Plan.name_en).order_by(Plan.name)).all()
         return render_template("public/meetings.html", page=page, filters=filters, ignored=ignored,
-                               plans=plans, counties=COUNTIES)
+                               plans=plans, counties=COUNTIES, now=now)
     return _cached_render(lambda: list_fingerprint(filters, now), render)
 
 

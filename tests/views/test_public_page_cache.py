@@ -138,3 +138,20 @@ def test_registration_opening_is_shown_when_the_clock_passes_it_W1(visitor, make
     assert "Registration is open" in page(visitor, url)
     monkeypatch.setattr(views_public, "utcnow", lambda: opens + timedelta(days=5, minutes=1))
     assert "Registration has closed" in page(visitor, url)
+
+
+def test_list_cards_follow_the_registration_window_as_the_clock_passes_it_W1(visitor, make, counties, monkeypatch):
+    opens = counties.published_a.starts_at - timedelta(days=10)
+    make.meeting(counties.a, counties.plan_a, title="報名窗口卡片", start=counties.published_a.starts_at,
+                 registration_opens_at=opens, registration_closes_at=opens + timedelta(days=5))
+    make.commit()
+    visitor.set_cookie("lang", "en")
+    flask_babel.refresh()  # see test_each_language_gets_its_own_page
+    url = "/meetings?county=taichung"
+    monkeypatch.setattr(views_public, "utcnow", lambda: opens - timedelta(minutes=1))
+    assert "Registration opens" in page(visitor, url) and "Registration open until" not in page(visitor, url)
+    monkeypatch.setattr(views_public, "utcnow", lambda: opens + timedelta(minutes=1))
+    assert "Registration open until" in page(visitor, url)
+    monkeypatch.setattr(views_public, "utcnow", lambda: opens + timedelta(days=5, minutes=1))
+    shown = page(visitor, url)
+    assert "Registration open until" not in shown and "Registration opens" not in shown
