@@ -13,26 +13,36 @@ from ..extensions import db
 from ..formflow import form_status, submit
 from ..materials.models import Material
 from ..plans.models import Organizer, Plan
+from ..rules.publication import STATUSES
 from ..timefmt import from_local, to_local
 from . import services
 from .forms import AgendaItemForm, AttendanceForm, CancelForm, CaseForm, MeetingForm, PostponeForm, PublishForm
 from .models import Meeting
+from .queries import paginate
 
 bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
+DASHBOARD_PAGE_SIZE = 50
 bp.before_request(login_required(lambda: None))
 
 
 @bp.get("/")
 def dashboard():
     """The meetings of the staff member's organizer (every organizer for admins), drafts included."""
-    query = select(Meeting).options(joinedload(Meeting.plan), joinedload(Meeting.organizer))
+    query = select(Meeting)
     if not current_user.is_admin:
         query = query.where(Meeting.organizer_id == current_user.organizer_id)
     status = request.args.get("status")
-    if status in ("draft", "published", "postponed", "cancelled"):
+    if status not in STATUSES:
+        status = None
+    if status:
         query = query.where(Meeting.status == status)
-    meetings = db.session.scalars(query.order_by(Meeting.starts_at.desc())).all()
-    return render_template("staff/dashboard.html", meetings=meetings, status=status)
+    number = max(request.args.get("page", 1, type=int), 1)
+    page = paginate(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc()), number, DASHBOARD_PAGE_SIZE)
+
+    def page_args(**override):
+        values = {"status": status, "page": number} | override
+        return {k: v for k, v in values.items() if v and not (k == "page" and v == 1)}
+    return render_template("staff/dashboard.html", page=page, status=status, page_args=page_args)
 
 
 def _plan_and_organizer_choices(form):

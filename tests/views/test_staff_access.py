@@ -1,4 +1,5 @@
 """Staff pages: who may see and change what, per role and organizer; 404 and 405 pages in the site's style."""
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -247,3 +248,22 @@ def test_wrong_method_gets_the_405_page(client, counties, sign_in):
         body = text_of(response)
         assert SITE_NAME in body and "This address does not accept that kind of request." in body
     assert fresh(counties.draft_a).status == "draft"
+
+
+def test_dashboard_is_paginated_and_keeps_its_status_filter(client, counties, sign_in, make, monkeypatch):
+    from app.meetings import views_staff
+    monkeypatch.setattr(views_staff, "DASHBOARD_PAGE_SIZE", 2)
+    for number in range(3):
+        make.meeting(counties.a, counties.plan_a, status="draft", title=f"甲縣分頁草稿{number}",
+                     start=counties.start + timedelta(days=number))
+    make.commit()
+    sign_in(counties.secretariat_a)
+    first = client.get("/staff/?status=draft")
+    body = first.get_data(as_text=True)
+    assert first.status_code == 200 and "4 meetings found." in text_of(first)  # 3 new drafts and draft_a
+    assert 'href="/staff/?status=draft&amp;page=2"' in body
+    second = text_of(client.get("/staff/?status=draft&page=2"))
+    titles = {f"甲縣分頁草稿{n}" for n in range(3)} | {"甲縣草稿座談會"}
+    shown = {t for t in titles if t in body} | {t for t in titles if t in second}
+    assert shown == titles and not any(t in body and t in second for t in titles)
+    assert "甲縣公開公聽會" not in body + second
