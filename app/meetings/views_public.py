@@ -114,8 +114,8 @@ def show(meeting_id):
     def fingerprint():
         row = meeting_fingerprint(meeting_id)
         # The page depends on the clock only through the registration window and whether the
-        # meeting has started (the cancellation reminder is for meetings still ahead).
-        return None if row is None else (*row, registration_state(now, *row[3:5]), now >= row[-2])
+        # meeting has started (the cancellation reminder is for meetings still ahead) or ended.
+        return None if row is None else (*row, registration_state(now, *row[3:5]), now >= row[-2], now >= row[-1])
     return _cached_render(fingerprint, lambda: _render_meeting(meeting_id, now))
 
 
@@ -127,6 +127,7 @@ def _render_meeting(meeting_id: int, now) -> str:
         "public/meeting.html", meeting=meeting, materials=materials, now=now,
         registration=registration_state(now, meeting.registration_opens_at, meeting.registration_closes_at),
         cancel_by=cancellation_notice_by(meeting.starts_at), started=now >= meeting.starts_at,
+        ended=now >= meeting.ends_at,
         departures=_current_departures(meeting),
     )
 

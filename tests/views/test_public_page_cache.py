@@ -155,3 +155,14 @@ def test_list_cards_follow_the_registration_window_as_the_clock_passes_it_W1(vis
     monkeypatch.setattr(views_public, "utcnow", lambda: opens + timedelta(days=5, minutes=1))
     shown = page(visitor, url)
     assert "Registration open until" not in shown and "Registration opens" not in shown
+
+
+def test_meeting_page_says_when_the_meeting_has_taken_place(visitor, counties, monkeypatch):
+    meeting = counties.published_a
+    url = f"/meetings/{meeting.id}"
+    visitor.set_cookie("lang", "en")
+    flask_babel.refresh()  # see test_each_language_gets_its_own_page
+    monkeypatch.setattr(views_public, "utcnow", lambda: meeting.ends_at - timedelta(minutes=1))
+    assert "This meeting took place on" not in page(visitor, url)
+    monkeypatch.setattr(views_public, "utcnow", lambda: meeting.ends_at + timedelta(minutes=1))
+    assert "This meeting took place on" in page(visitor, url)
