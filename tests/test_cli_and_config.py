@@ -34,6 +34,14 @@ def test_demo_data_has_every_kind_status_and_an_open_registration(runner, db):
     assert db.session.scalar(select(func.count(Meeting.id))) == len(meetings)
 
 
+def test_demo_data_seeds_the_standing_invitees_of_every_organizer_P11(runner, db):
+    from app.plans.models import StandingInvitee
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    invitees = db.session.scalars(select(StandingInvitee)).all()
+    assert len(invitees) >= 2  # the Ministry's planning agency and its branch
+    assert all(i.organizer_id is None and "@" in i.email for i in invitees)
+
+
 def test_create_staff_hashes_the_password_and_rejects_bad_input(runner, db, make):
     make.organizer("taichung")
     make.commit()

@@ -26,6 +26,7 @@ class MeetingForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("Starts"), format=DT_FORMAT, validators=[InputRequired()],
                                    description=LOCAL_TIME)
     ends_at = DateTimeLocalField(_l("Ends"), format=DT_FORMAT, validators=[InputRequired()], description=LOCAL_TIME)
+    # W6: every notice says where (venue and address) and how to get there
     venue_name = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
     venue_address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
     directions = TextAreaField(_l("How to get there"), validators=[Length(max=3000)],

@@ -12,7 +12,6 @@ from ..rules.publication import DRAFT, is_public
 from ..rules.venue import VenueSettings
 
 MEETING_KINDS = ("symposium", "workshop", "hearing", "committee", "subgroup")
-PHASES = ("initial", "middle", "final")  # P1: 期初, 期中, 期末
 
 
 class Meeting(db.Model):

@@ -8,18 +8,18 @@ from .. import audit
 from ..extensions import db
 from ..plans.models import Plan
 from ..rules import Problem
+from ..rules.participation import PHASES, PLANNING_KINDS  # P1: the three planning phases are theirs
 from ..rules.periods import schedule_problems
 from ..rules.publication import DRAFT, PUBLISHED, next_status
 from ..rules.venue import SETTING_NAMES, VenueSettings, departures, settings_problems
 from ..violations import RuleViolation
-from .models import PHASES, Meeting, MeetingStatusChange, RuleDeparture
+from .models import Meeting, MeetingStatusChange, RuleDeparture
 
 DESCRIPTIVE_FIELDS = (
     "kind", "phase", "title", "summary", "starts_at", "ends_at", "venue_name", "venue_address",
     "directions", "overflow_room", "livestream_url", "contact", "registration_opens_at",
     "registration_closes_at",
 )
-PLANNING_KINDS = ("symposium", "workshop")  # P1: the three planning phases are theirs
 
 
 def profile_defaults(organizer) -> dict:

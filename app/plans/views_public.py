@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..materials.models import Material
 from ..meetings.models import Meeting
+from ..rules.participation import PHASES, MeetingFact, participation
 from ..rules.periods import announcement_deadline
 from ..rules.publication import PUBLIC_STATUSES
 from .models import PLAN_STAGES, Plan
@@ -31,5 +32,6 @@ def show(plan_id):
     materials = db.session.scalars(select(Material).where(Material.plan_id == plan.id)
                                    .order_by(Material.category, Material.id)).all()
     deadline = announcement_deadline(plan.approval_letter_on) if plan.approval_letter_on else None
+    progress = participation(MeetingFact(m.kind, m.phase, m.status) for m in meetings)  # P1, P3, P6
     return render_template("public/plan.html", plan=plan, meetings=meetings, materials=materials,
-                           stages=PLAN_STAGES, announcement_deadline=deadline)
+                           stages=PLAN_STAGES, announcement_deadline=deadline, progress=progress, phases=PHASES)

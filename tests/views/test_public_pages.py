@@ -165,6 +165,25 @@ def test_plan_page_shows_stage_timeline_meetings_and_periods_P3_P8(client, make)
     assert f"/calendar.ics?plan={the_plan.id}" in html
 
 
+def test_plan_page_shows_participation_so_far_without_drafts_or_cancelled_meetings_P1_P3_P6(client, make):
+    org = make.organizer()
+    the_plan = make.plan(org, stage="planning")
+    make.meeting(org, the_plan, kind="symposium", phase="initial", title="期初座談會")
+    make.meeting(org, the_plan, kind="workshop", phase="middle", status="cancelled", title="期中工作坊（取消）")
+    make.meeting(org, the_plan, kind="workshop", phase="final", status="draft", title="期末工作坊（草稿）")
+    make.meeting(org, the_plan, kind="committee", title="審議會")
+    make.commit()
+    client.set_cookie("lang", "en")
+    html = client.get(f"/plans/{the_plan.id}").get_data(as_text=True)
+    section = html[html.index('id="progress-heading"'):html.index('id="plan-meetings-heading"')]
+    assert "Initial phase 1 · Middle phase 0 · Final phase 0" in " ".join(section.split())
+    assert "Still to come: Middle phase · Final phase" in section  # the cancelled and the draft meeting do not count
+    hearing_row = section[section.index("at least one public hearing"):]
+    assert "None yet" in hearing_row.split("</tr>")[0]
+    deliberation_row = section[section.index("committee and project sub-group"):].split("</tr>")[0]
+    assert "<td>1</td>" in deliberation_row
+
+
 def test_plans_index_lists_every_plan(client, world):
     html = client.get("/plans").get_data(as_text=True)
     assert "臺中市國土計畫" in html and "宜蘭縣國土計畫" in html
