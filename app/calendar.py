@@ -89,12 +89,12 @@ def _event_ical(meeting, url: str) -> bytes:
     stamps = (meeting.updated_at, meeting.created_at)
     if any(moment.tzinfo is not timezone.utc for moment in stamps):
         return meeting_event(meeting, url).to_ical()  # not read back from the database: the slow path
-    updated, created = (moment.strftime("%Y%m%dT%H%M%SZ") for moment in stamps)
+    updated, created = (_stamp(moment) + "Z" for moment in stamps)
     lines = (
         "BEGIN:VEVENT",
         "SUMMARY:" + _text(_summary(meeting)),
-        "DTSTART;TZID=Asia/Taipei:" + to_local(meeting.starts_at).strftime("%Y%m%dT%H%M%S"),
-        "DTEND;TZID=Asia/Taipei:" + to_local(meeting.ends_at).strftime("%Y%m%dT%H%M%S"),
+        "DTSTART;TZID=Asia/Taipei:" + _stamp(to_local(meeting.starts_at)),
+        "DTEND;TZID=Asia/Taipei:" + _stamp(to_local(meeting.ends_at)),
         "DTSTAMP:" + updated,
         "UID:" + _text(meeting.uid),
         f"SEQUENCE:{meeting.sequence:d}",
@@ -108,6 +108,12 @@ def _event_ical(meeting, url: str) -> bytes:
         "END:VEVENT",
     )
     return "".join(_fold(line) + "\r\n" for line in lines).encode()
+
+
+def _stamp(moment: datetime) -> str:
+    """A DATE-TIME value as icalendar writes it (the year always four digits, unlike strftime's %Y)."""
+    return (f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+            f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}")
 
 
 def _text(value: str) -> str:

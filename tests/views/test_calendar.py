@@ -1,5 +1,5 @@
 """Calendar files: parse cleanly, stable UIDs, growing SEQUENCE, cancelled status, Asia/Taipei (W5)."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -101,6 +101,7 @@ def test_every_uid_in_the_feed_is_unique_and_has_required_properties(client, mak
     ("postponed", {"title": "臺中市國土計畫（草案）第一次通盤檢討" * 4, "venue_name": "市政大樓 201 會議室" * 5,
                    "livestream_url": "https://live.example.tw/" + "a" * 120}),
     ("published", {"kind": "committee", "title": "A" * 73 + "\\;" + "B" * 100, "summary": "^caret\\back"}),
+    ("draft", {"start": datetime(202, 5, 1, 2, 6, tzinfo=timezone.utc)}),  # a typo'd year: four digits all the same
 ])
 def test_feed_events_are_byte_for_byte_what_icalendar_writes(app, make, db, status, fields):
     # The feed writes its events directly for speed (app/calendar.py); they must stay identical to
