@@ -5,6 +5,8 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from .. import audit
 from ..extensions import db
@@ -101,7 +103,9 @@ def _store_upload(material: Material, upload):
     data = upload.stream.read(limit + 1)
     ext, content_type = check_upload(upload.filename, data[:16], _full_size(upload.stream, len(data)), limit)
     stored = f"{secrets.token_hex(16)}.{ext}"
-    with open(os.path.join(upload_folder(), stored), "wb") as out:
+    path = os.path.join(upload_folder(), stored)
+    db.session.info.setdefault(WRITTEN, []).append(path)  # removed again if the transaction rolls back
+    with open(path, "wb") as out:
         out.write(data)
     material.stored_name = stored
     material.original_filename = display_filename(upload.filename, ext)
@@ -144,6 +148,29 @@ def _full_size(stream, already_read: int) -> int:
     return size
 
 
+WRITTEN, TO_DELETE = "material_files_written", "material_files_to_delete"
+
+
+def _remove_files(paths):
+    for path in paths:
+        if os.path.exists(path):
+            os.remove(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _files_follow_the_commit(session):
+    """A removed material's file is deleted only once its row is; new files are kept."""
+    _remove_files(session.info.pop(TO_DELETE, []))
+    session.info.pop(WRITTEN, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _files_follow_the_rollback(session):
+    """A rolled-back upload leaves no file behind; a removal that did not happen keeps its file."""
+    _remove_files(session.info.pop(WRITTEN, []))
+    session.info.pop(TO_DELETE, None)
+
+
 def _delete_stored_file(material: Material):
     if material.stored_name:
         path = os.path.join(upload_folder(), material.stored_name)
@@ -155,7 +182,8 @@ def remove_material(material: Material, owner, *, actor, now: datetime):
     """Delete a material and its stored file."""
     audit.record(actor, "material.removed", material, {"title": material.title}, now=now,
                  organizer_id=owner.organizer_id)
-    _delete_stored_file(material)
+    if material.stored_name:  # the file goes once the row is gone for good (after the commit)
+        db.session.info.setdefault(TO_DELETE, []).append(os.path.join(upload_folder(), material.stored_name))
     db.session.delete(material)
     _stamp(owner, now)
     db.session.flush()
