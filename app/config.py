@@ -26,10 +26,10 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = None  # filled in by create_app from the instance folder
-    # Pooled connections are replaced after half an hour. Testing each one before use (pre-ping)
+    # Pooled connections are replaced after five minutes. Testing each one before use (pre-ping)
     # costs a round trip per request, a fifth of a cached public page; turn it on where a proxy or
     # failover may drop idle connections (docs/decisions.md).
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": int(os.environ.get("DATABASE_POOL_RECYCLE", 1800)),
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": int(os.environ.get("DATABASE_POOL_RECYCLE", 300)),
                                  "pool_pre_ping": _bool("DATABASE_PRE_PING", False)}
     BABEL_DEFAULT_LOCALE = "zh_Hant_TW"
     BABEL_DEFAULT_TIMEZONE = "Asia/Taipei"

@@ -1,5 +1,8 @@
-"""How a staff form submission ends: saved and redirected, or refused with each problem beside its field."""
+"""How a staff form submission ends (saved and redirected, or refused with each problem beside its
+field), and the checks every staff form shares."""
 from flask import flash, redirect
+from flask_babel import gettext
+from wtforms.validators import ValidationError
 
 from .extensions import db
 from .violations import RuleViolation, apply_to_form
@@ -33,3 +36,13 @@ def submit(form, action, message: str, next_url):
     db.session.commit()
     flash(message, "success")
     return redirect(next_url(result)), False
+
+
+FIRST_YEAR, LAST_YEAR = 1912, 2199  # the ROC calendar begins in 1912; nothing here is planned beyond 2199
+
+
+def plausible_year(form, field):
+    """Refuse a date whose year is a typo (0202, 20255): it would break the ROC date and calendar files."""
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(gettext("Enter a year between %(first)s and %(last)s.", first=FIRST_YEAR,
+                                      last=LAST_YEAR))

@@ -113,6 +113,8 @@ def register_errors(app):
 
 def register_blueprints(app):
     """Public, staff and calendar routes."""
+    from .params import IdConverter
+    app.url_map.converters["int"] = IdConverter
     from .accounts.views import bp as accounts_bp
     from .accounts.views_staff import bp as organization_bp
     from .materials.views import bp as materials_bp

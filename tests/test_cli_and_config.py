@@ -79,7 +79,7 @@ def test_production_starts_with_a_real_secret_and_secure_cookies(monkeypatch):
 
 
 @pytest.mark.parametrize("env, expected", [
-    ({}, {"pool_recycle": 1800, "pool_pre_ping": False}),
+    ({}, {"pool_recycle": 300, "pool_pre_ping": False}),
     ({"DATABASE_PRE_PING": "1", "DATABASE_POOL_RECYCLE": "300"}, {"pool_recycle": 300, "pool_pre_ping": True}),
 ])
 def test_connection_pool_settings_come_from_the_environment(env, expected):

@@ -11,6 +11,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import form_status, submit
 from ..meetings.forms import ProfileForm
+from ..params import page_number, whole_number
 from ..plans.models import Organizer
 from ..plans.services import update_rule_profile
 
@@ -20,7 +21,7 @@ AUDIT_PAGE = 50
 
 
 def _organizer():
-    organizer_id = request.args.get("organizer", type=int) if current_user.is_admin else current_user.organizer_id
+    organizer_id = whole_number(request.args.get("organizer")) if current_user.is_admin else current_user.organizer_id
     organizer = db.session.get(Organizer, organizer_id or 0)
     if organizer is None:
         if current_user.is_admin:
@@ -51,7 +52,7 @@ def profile():
 @bp.get("/audit")
 def audit_log():
     """Who did what and when, newest first, for the organizer (everything for admins)."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     query = select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
     if not current_user.is_admin:
         query = query.where(AuditEntry.organizer_id == current_user.organizer_id)

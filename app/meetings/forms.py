@@ -5,6 +5,7 @@ from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..formflow import plausible_year
 from ..labels import choices
 from ..rules.venue import SETTING_NAMES
 from ..timefmt import from_local
@@ -23,9 +24,10 @@ class MeetingForm(FlaskForm):
                         description=_l("For symposia and workshops of the planning stage only."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=5000)])
-    starts_at = DateTimeLocalField(_l("Starts"), format=DT_FORMAT, validators=[InputRequired()],
+    starts_at = DateTimeLocalField(_l("Starts"), format=DT_FORMAT, validators=[InputRequired(), plausible_year],
                                    description=LOCAL_TIME)
-    ends_at = DateTimeLocalField(_l("Ends"), format=DT_FORMAT, validators=[InputRequired()], description=LOCAL_TIME)
+    ends_at = DateTimeLocalField(_l("Ends"), format=DT_FORMAT, validators=[InputRequired(), plausible_year],
+                                 description=LOCAL_TIME)
     # W6: every notice says where (venue and address) and how to get there
     venue_name = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
     venue_address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
@@ -38,9 +40,9 @@ class MeetingForm(FlaskForm):
     contact = TextAreaField(_l("Contact and other ways to register"), validators=[Length(max=1000)],
                             description=_l("Phone, e-mail and fax of the secretariat."))
     registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=DT_FORMAT,
-                                               validators=[Optional()], description=LOCAL_TIME)
+                                               validators=[Optional(), plausible_year], description=LOCAL_TIME)
     registration_closes_at = DateTimeLocalField(_l("Registration deadline"), format=DT_FORMAT,
-                                                validators=[Optional()], description=LOCAL_TIME)
+                                                validators=[Optional(), plausible_year], description=LOCAL_TIME)
     speaker_cap = IntegerField(_l("Online speakers per case"), validators=[InputRequired()])
     gallery_seats = IntegerField(_l("Gallery seats"), validators=[InputRequired()])
     observers_per_group = IntegerField(_l("Observers per group"), validators=[InputRequired()])
@@ -75,7 +77,7 @@ class ManagePageForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self:
-            field.id = f"{self.id_prefix}_{field.name}"
+            field.id = field.label.field_id = f"{self.id_prefix}_{field.name}"
 
 
 class PublishForm(ManagePageForm):
@@ -89,9 +91,9 @@ class PostponeForm(ManagePageForm):
 
     id_prefix = "postpone"
 
-    starts_at = DateTimeLocalField(_l("New start"), format=DT_FORMAT, validators=[InputRequired()],
+    starts_at = DateTimeLocalField(_l("New start"), format=DT_FORMAT, validators=[InputRequired(), plausible_year],
                                    description=LOCAL_TIME)
-    ends_at = DateTimeLocalField(_l("New end"), format=DT_FORMAT, validators=[InputRequired()],
+    ends_at = DateTimeLocalField(_l("New end"), format=DT_FORMAT, validators=[InputRequired(), plausible_year],
                                  description=LOCAL_TIME)
     reason = TextAreaField(_l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)])
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from ..counties import CODES
 from ..extensions import db
+from ..params import MAX_ID, MAX_PAGE, whole_number
 from ..plans.models import Plan
 from ..rules.publication import PUBLIC_STATUSES
 from .models import MEETING_KINDS, Meeting
@@ -44,10 +45,10 @@ def parse_filters(args) -> tuple[MeetingFilters, list[str]]:
             setattr(filters, name, raw)
         elif raw:
             ignored.append(name)
-    for name in ("plan", "page"):
-        raw = args.get(name)
-        if raw and raw.isdigit() and int(raw) >= 1:
-            setattr(filters, name, int(raw))
+    for name, limit in (("plan", MAX_ID), ("page", MAX_PAGE)):
+        raw, number = args.get(name), whole_number(args.get(name), limit=limit)
+        if number:
+            setattr(filters, name, number)
         elif raw:
             ignored.append(name)
     return filters, sorted(ignored)

@@ -36,6 +36,9 @@ def _validate(data: dict, profile: VenueSettings, previous: VenueSettings | None
         problems.append(Problem("phase", "phase_only_for_planning"))
     if not (reason or "").strip() and _new_departures(settings, profile, previous):
         problems.append(Problem("departure_reason", "departure_reason_required"))
+    link = data.get("livestream_url") or ""
+    if link and not link.lower().startswith(("https://", "http://")):  # shown as a link on the public page
+        problems.append(Problem("livestream_url", "link_not_http"))
     return problems
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 from ..calendar import build_calendar
 from ..counties import CODES
 from ..extensions import db
+from ..params import whole_number
 from ..plans.models import Plan
 from ..rules.publication import PUBLIC_STATUSES
 from .models import Meeting
@@ -39,9 +40,9 @@ def feed():
     """Every public meeting, optionally of one plan or county, as a subscribable feed."""
     query = (select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES))
              .options(joinedload(Meeting.plan)).order_by(Meeting.starts_at, Meeting.id))
-    plan_id, county = request.args.get("plan", ""), request.args.get("county", "")
-    if plan_id.isdigit():
-        query = query.where(Meeting.plan_id == int(plan_id))
+    plan_id, county = whole_number(request.args.get("plan")), request.args.get("county", "")
+    if plan_id:
+        query = query.where(Meeting.plan_id == plan_id)
     if county in CODES:
         query = query.join(Plan, Plan.id == Meeting.plan_id).where(Plan.county_code == county)
     meetings = db.session.scalars(query).unique().all()

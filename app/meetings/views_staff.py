@@ -12,6 +12,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import form_status, submit
 from ..materials.models import Material
+from ..params import page_number
 from ..plans.models import Organizer, Plan
 from ..rules.publication import STATUSES
 from ..timefmt import from_local, to_local
@@ -36,7 +37,7 @@ def dashboard():
         status = None
     if status:
         query = query.where(Meeting.status == status)
-    number = max(request.args.get("page", 1, type=int), 1)
+    number = page_number(request.args)
     page = paginate(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc()), number, DASHBOARD_PAGE_SIZE)
 
     def page_args(**override):
@@ -46,9 +47,11 @@ def dashboard():
 
 
 def _plan_and_organizer_choices(form):
-    """Staff file meetings under their own organizer's plans only; admins under any plan."""
+    """Staff file meetings under their own organizer's plans; admins, and the Ministry (the one
+    organizer without a county), whose deliberation committee reviews every plan (P6), under any."""
     plans = select(Plan).order_by(Plan.name)
-    if not current_user.is_admin:
+    organizer = current_user.organizer
+    if not current_user.is_admin and (organizer is None or organizer.county_code is not None):
         plans = plans.where(Plan.organizer_id == current_user.organizer_id)
     form.plan_id.choices = [SelectChoice(p.id, p.name) for p in db.session.scalars(plans)]
     organizers = db.session.scalars(select(Organizer).order_by(Organizer.id)).all()
@@ -93,7 +96,7 @@ def edit(meeting_id):
     meeting = scoped_or_404(db.session.get(Meeting, meeting_id))
     require("meeting.manage", meeting.organizer_id)
     form = MeetingForm(obj=meeting)
-    _plan_and_organizer_choices(form)
+    del form.plan_id, form.organizer_id  # a meeting stays with its plan and organizer; the page names them
     if request.method == "GET":
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             getattr(form, name).data = _naive_local(getattr(meeting, name))

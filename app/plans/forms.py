@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..counties import COUNTIES
+from ..formflow import plausible_year
 from ..labels import choices
 
 
@@ -18,13 +19,14 @@ class PlanForm(FlaskForm):
                               + [SelectChoice(c, zh) for c, zh, _ in COUNTIES])
     stage = SelectField(_l("Current stage"), choices=choices("stage"))
     summary = TextAreaField(_l("Summary"), validators=[Length(max=5000)])
-    exhibition_starts_on = DateField(_l("Public exhibition from"), validators=[Optional()])
-    exhibition_ends_on = DateField(_l("Public exhibition until"), validators=[Optional()],
+    exhibition_starts_on = DateField(_l("Public exhibition from"), validators=[Optional(), plausible_year])
+    exhibition_ends_on = DateField(_l("Public exhibition until"), validators=[Optional(), plausible_year],
                                    description=_l("At least 30 days."))
-    approval_letter_on = DateField(_l("Approval letter received on"), validators=[Optional()])
-    announced_on = DateField(_l("Announced on"), validators=[Optional()],
+    approval_letter_on = DateField(_l("Approval letter received on"), validators=[Optional(), plausible_year])
+    announced_on = DateField(_l("Announced on"), validators=[Optional(), plausible_year],
                              description=_l("Within 30 days of the approval letter."))
-    announcement_exhibition_ends_on = DateField(_l("Exhibited after announcement until"), validators=[Optional()],
+    announcement_exhibition_ends_on = DateField(_l("Exhibited after announcement until"),
+                                                validators=[Optional(), plausible_year],
                                                 description=_l("At least 90 days from the announcement."))
 
     def service_data(self) -> dict:

@@ -53,6 +53,16 @@ def test_deadline_after_the_meeting_starts_is_refused_W1(make, db):
     assert [(p.field, p.code) for p in refused.value.problems] == [("registration_closes_at", "deadline_after_start")]
 
 
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,x", "ftp://example.tw/live"])
+def test_live_stream_link_must_be_a_web_address(make, db, link):
+    # The public page shows it as a link: the service refuses what the form might let through.
+    org = make.organizer()
+    data = make.meeting_data(org, livestream_url=link)
+    with pytest.raises(RuleViolation) as refused:
+        services.create_meeting(make.plan(org), org, data, actor=None, now=make.now())
+    assert [(p.field, p.code) for p in refused.value.problems] == [("livestream_url", "link_not_http")]
+
+
 def test_each_status_change_is_audited_and_bumps_the_sequence_W5(make, db):
     user = make.staff("secretariat")
     meeting = make.meeting(user.organizer, status="draft", actor=user)

@@ -4,7 +4,7 @@ A visitor's client (anonymous, Chinese by default) reads a page, staff change so
 the staff pages, and the visitor's next read must show the change. The first test proves the
 cache is really used, so that the others are not passing merely because nothing is cached.
 """
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import flask_babel
 import pytest
@@ -13,7 +13,7 @@ from sqlalchemy import update
 from app.extensions import db as _db
 from app.meetings import views_public
 from app.meetings.models import Meeting
-from app.timefmt import to_local
+from app.timefmt import from_local, to_local
 
 from .conftest import edit_form, meeting_form, text_of
 
@@ -52,14 +52,17 @@ def test_an_edited_meeting_is_shown_at_once(visitor, client, counties, sign_in):
     assert "甲縣公聽會（更名）" in page(visitor, "/meetings")
 
 
-def test_agenda_and_material_changes_are_shown_at_once(visitor, client, counties, sign_in):
-    meeting = counties.published_a
+def test_agenda_and_material_changes_are_shown_at_once(visitor, client, counties, sign_in, make):
+    day = to_local(counties.start).date()
+    meeting = make.meeting(counties.a, counties.plan_a, title="下午的公聽會",
+                           start=from_local(datetime(day.year, day.month, day.day, 14, 0)))
+    make.commit()
     url = f"/meetings/{meeting.id}"
     page(visitor, url)
     sign_in(counties.secretariat_a)
-    start = to_local(meeting.starts_at).strftime("%H:%M")
-    end = to_local(meeting.starts_at + timedelta(minutes=30)).strftime("%H:%M")
-    client.post(f"/staff/meetings/{meeting.id}/agenda", data={"starts_at": start, "ends_at": end, "title": "計畫簡報"})
+    response = client.post(f"/staff/meetings/{meeting.id}/agenda",
+                           data={"starts_at": "14:00", "ends_at": "14:30", "title": "計畫簡報"})
+    assert response.status_code == 302
     assert "計畫簡報" in page(visitor, url)
     client.post(f"/staff/meetings/{meeting.id}/materials",
                 data={"title": "會議簡報", "category": "briefing", "link_url": "https://example.tw/a.pdf"})

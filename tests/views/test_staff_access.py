@@ -267,3 +267,9 @@ def test_dashboard_is_paginated_and_keeps_its_status_filter(client, counties, si
     shown = {t for t in titles if t in body} | {t for t in titles if t in second}
     assert shown == titles and not any(t in body and t in second for t in titles)
     assert "甲縣公開公聽會" not in body + second
+
+
+def test_an_empty_filtered_dashboard_offers_every_meeting_not_a_first_one(client, counties, sign_in):
+    sign_in(counties.secretariat_a)
+    body = text_of(client.get("/staff/?status=cancelled"))
+    assert "No meetings here." in body and "Create the first one" not in body
