@@ -75,6 +75,7 @@ LABELS = {
         "rule_profile.updated": _l("Changed the rule profile"),
         "staff.created": _l("Created a staff account"),
         "staff.signed_in": _l("Signed in"),
+        "staff.password_changed": _l("Changed their password"),
     },
 }
 

@@ -44,6 +44,9 @@ MESSAGES = {
     "file_or_link_required": _l("Upload a file or give a link (one of the two)."),
     "file_empty": _l("The file is empty."),
     "link_not_http": _l("A link must start with https:// or http://."),
+    "password_wrong": _l("That is not your current password."),
+    "password_too_short": _l("The new password needs at least %(minimum)s characters."),
+    "password_unchanged": _l("The new password must differ from the current one."),
     "phase_only_for_planning": _l("Planning phases (initial, middle, final) apply only to symposia and workshops."),
 }
 

@@ -1,10 +1,12 @@
-"""Workflows for staff accounts: create, authenticate."""
+"""Workflows for staff accounts: create, authenticate, change the password."""
 from datetime import datetime
 
 from sqlalchemy import func, select
 
 from .. import audit
 from ..extensions import db
+from ..rules import Problem
+from ..violations import RuleViolation
 from .models import ROLES, User
 from .passwords import hash_password, verify_password
 
@@ -43,4 +45,17 @@ def authenticate(email: str, password: str, *, now: datetime) -> User | None:
         return None
     user.last_login_at = now
     audit.record(user, "staff.signed_in", user, {}, now=now, organizer_id=user.organizer_id)
+    return user
+
+
+def change_password(user: User, *, current: str, new: str, now: datetime) -> User:
+    """Replace the user's password after checking the current one; the change is audited."""
+    if not verify_password(user.password_hash, current):
+        raise RuleViolation([Problem("current_password", "password_wrong")])
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise RuleViolation([Problem("new_password", "password_too_short", {"minimum": MIN_PASSWORD_LENGTH})])
+    if new == current:
+        raise RuleViolation([Problem("new_password", "password_unchanged")])
+    user.password_hash = hash_password(new)
+    audit.record(user, "staff.password_changed", user, {}, now=now, organizer_id=user.organizer_id)
     return user

@@ -1,13 +1,14 @@
-"""Staff sign-in and sign-out (rate-limited)."""
+"""Staff sign-in, sign-out and password change (rate-limited)."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..dbtypes import utcnow
 from ..extensions import db, limiter
+from ..formflow import form_status, submit
 from ..public import safe_next
-from .forms import LoginForm
-from .services import authenticate
+from .forms import LoginForm, PasswordChangeForm
+from .services import authenticate, change_password
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
@@ -37,3 +38,16 @@ def logout():
     logout_user()
     flash(gettext("You have signed out."), "success")
     return redirect(url_for("public.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def password():
+    """Change one's own password (the current one is checked, so attempts are rate-limited like sign-in)."""
+    form = PasswordChangeForm()
+    done, refused = submit(form, lambda: change_password(current_user._get_current_object(),
+                                                         current=form.current_password.data,
+                                                         new=form.new_password.data, now=utcnow()),
+                           gettext("Your password is changed."), lambda _: url_for("meetings_staff.dashboard"))
+    return done or (render_template("staff/password.html", form=form), form_status(form, refused))
