@@ -176,12 +176,18 @@ def sign_in(client, own_user_per_request):
     sign-in cost ~0.2 s on purpose. test_staff_login.py covers the form itself.
     """
     def sign_in(user):
-        client.set_cookie("lang", "en")
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-        return client
+        return client_as(None, user, client)
     return sign_in
+
+
+def client_as(app, user, client=None):
+    """A test client (of `app`, or `client` itself) signed in as `user`, with English pages (see sign_in)."""
+    client = client or app.test_client()
+    client.set_cookie("lang", "en")
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
 
 
 @pytest.fixture

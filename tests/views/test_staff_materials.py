@@ -7,7 +7,7 @@ import pytest
 from app.audit import AuditEntry
 from app.materials.models import Material
 
-from .conftest import SITE_NAME, count, field_error, text_of
+from .conftest import SITE_NAME, client_as, count, field_error, text_of
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 TYPE_MESSAGE = "Only PDF, OpenDocument, Office, PNG, JPEG and ZIP files are accepted."
@@ -83,12 +83,7 @@ def test_material_needs_a_title(app, client, counties, sign_in):
 @pytest.fixture
 def small_uploads(app_with, counties):
     """An app that accepts uploads of at most 1 KB, signed in as county A's secretariat."""
-    small = app_with(UPLOAD_MAX_BYTES=1024)
-    client = small.test_client()
-    client.set_cookie("lang", "en")
-    with client.session_transaction() as session:
-        session["_user_id"] = str(counties.secretariat_a.id)
-    return client
+    return client_as(app_with(UPLOAD_MAX_BYTES=1024), counties.secretariat_a)
 
 
 def test_too_large_upload_is_refused_and_nothing_kept(app, small_uploads, counties):
@@ -110,11 +105,7 @@ def test_upload_at_the_size_limit_is_accepted(app, small_uploads, counties):
 
 
 def test_request_above_the_servers_limit_gets_the_413_page(app, app_with, counties):
-    tiny = app_with(MAX_CONTENT_LENGTH=2048)
-    client = tiny.test_client()
-    client.set_cookie("lang", "en")
-    with client.session_transaction() as session:
-        session["_user_id"] = str(counties.secretariat_a.id)
+    client = client_as(app_with(MAX_CONTENT_LENGTH=2048), counties.secretariat_a)
     response = upload(client, counties.published_a, PDF + b"0" * 5000, "大檔案.pdf")
     assert response.status_code == 413
     body = text_of(response)
@@ -166,9 +157,7 @@ def test_draft_meetings_file_is_404_for_another_organizers_staff(app, client, co
     sign_in(counties.secretariat_a)
     assert upload(client, counties.draft_a, PDF, "草稿簡報.pdf").status_code == 302
     material = Material.query.one()
-    other = app.test_client()
-    with other.session_transaction() as session:
-        session["_user_id"] = str(counties.secretariat_b.id)
+    other = client_as(app, counties.secretariat_b)
     assert other.get(download_url(material)).status_code == 404
 
 
@@ -237,8 +226,6 @@ def test_another_organizers_material_cannot_be_edited(app, client, counties, sig
     sign_in(counties.secretariat_a)
     assert upload(client, counties.draft_a, PDF, "草稿簡報.pdf").status_code == 302
     material = Material.query.one()
-    other = app.test_client()
-    with other.session_transaction() as session:
-        session["_user_id"] = str(counties.secretariat_b.id)
+    other = client_as(app, counties.secretariat_b)
     assert other.post(f"/staff/materials/{material.id}/edit", data={"title": "改", "category": "other"}).status_code == 404
     assert Material.query.one().title == "第一次公聽會簡報"

@@ -8,7 +8,7 @@ from app.audit import AuditEntry
 from app.meetings.models import AgendaItem, ReviewCase, SuggestedAttendance
 from app.timefmt import from_local, to_local
 
-from .conftest import count, error_in_form, fresh
+from .conftest import client_as, count, error_in_form, fresh
 
 V11_MESSAGE = ("Public comment per case: between 1 and 60 minutes (30 in principle, at most 60, "
                "under point 5 of the venue rules).")
@@ -177,14 +177,10 @@ def test_parts_of_another_meeting_or_organizer_cannot_be_edited(app, client, db,
     other_meeting = counties.published_a
     assert client.get(f"/staff/meetings/{other_meeting.id}/cases/{case_id}/edit").status_code == 404
     assert client.get(f"/staff/meetings/{hearing.id}/cases/999999/edit").status_code == 404
-    other = app.test_client()
-    with other.session_transaction() as session:
-        session["_user_id"] = str(counties.secretariat_b.id)
+    other = client_as(app, counties.secretariat_b)
     assert other.post(f"/staff/meetings/{hearing.id}/cases/{case_id}/edit",
                       data={"title": "乙縣改的"}).status_code == 404
-    planner = app.test_client()
-    with planner.session_transaction() as session:
-        session["_user_id"] = str(counties.planner_a.id)
+    planner = client_as(app, counties.planner_a)
     assert planner.post(f"/staff/meetings/{hearing.id}/cases/{case_id}/edit",
                         data={"title": "規劃人員改的"}).status_code == 403
     db.session.expire_all()

@@ -4,7 +4,7 @@ import pytest
 from app.accounts.passwords import verify_password
 from app.audit import AuditEntry
 
-from .conftest import PASSWORD, SITE_NAME, count, fast_sign_in, field_error, fresh, text_of
+from .conftest import PASSWORD, SITE_NAME, client_as, count, fast_sign_in, field_error, fresh, text_of
 
 NEW = "four unrelated words here"
 
@@ -56,10 +56,7 @@ def test_guessing_the_current_password_is_rate_limited(app_with, make, own_user_
     limited = app_with(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     user = make.staff("secretariat")
     fast_sign_in(user)
-    client = limited.test_client()
-    client.set_cookie("lang", "en")
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+    client = client_as(limited, user)
     for _ in range(3):
         assert change(client, current="a guess").status_code == 400
     response = change(client)
