@@ -44,6 +44,8 @@ MESSAGES = {
     "file_or_link_required": _l("Upload a file or give a link (one of the two)."),
     "file_empty": _l("The file is empty."),
     "link_not_http": _l("A link must start with https:// or http://."),
+    "plan_of_another_organizer": _l("A city or county holds meetings on its own plans only; this plan belongs to "
+                                    "another organizer."),
     "password_wrong": _l("That is not your current password."),
     "password_too_short": _l("The new password needs at least %(minimum)s characters."),
     "password_unchanged": _l("The new password must differ from the current one."),

@@ -7,8 +7,8 @@ from flask import current_app
 from .. import audit
 from ..extensions import db
 from ..plans.models import Plan
-from ..rules import Problem
-from ..rules.participation import PHASES, PLANNING_KINDS  # P1: the three planning phases are theirs
+from ..rules import Problem, web_link_problems
+from ..rules.participation import PHASES, PLANNING_KINDS, may_hold_meetings_on
 from ..rules.periods import schedule_problems
 from ..rules.publication import DRAFT, PUBLISHED, next_status
 from ..rules.venue import SETTING_NAMES, VenueSettings, departures, settings_problems
@@ -32,13 +32,11 @@ def _validate(data: dict, profile: VenueSettings, previous: VenueSettings | None
                                  data.get("registration_opens_at"), data.get("registration_closes_at"))
     settings = VenueSettings(**{n: data[n] for n in SETTING_NAMES})
     problems += settings_problems(settings)
-    if data.get("phase") and (data["phase"] not in PHASES or data["kind"] not in PLANNING_KINDS):
+    if data.get("phase") and (data["phase"] not in PHASES or data["kind"] not in PLANNING_KINDS):  # P1
         problems.append(Problem("phase", "phase_only_for_planning"))
     if not (reason or "").strip() and _new_departures(settings, profile, previous):
         problems.append(Problem("departure_reason", "departure_reason_required"))
-    link = data.get("livestream_url") or ""
-    if link and not link.lower().startswith(("https://", "http://")):  # shown as a link on the public page
-        problems.append(Problem("livestream_url", "link_not_http"))
+    problems += web_link_problems("livestream_url", data.get("livestream_url") or "")
     return problems
 
 
@@ -61,6 +59,8 @@ def create_meeting(plan: Plan, organizer, data: dict, *, actor, now: datetime, d
     """Create a draft meeting of `organizer` on `plan`, copying the organizer's rule profile."""
     profile = organizer.profile.settings()
     problems = _validate(data, profile, None, departure_reason)
+    if not may_hold_meetings_on(organizer.id, organizer.county_code, plan.organizer_id):  # P6
+        problems.append(Problem("plan_id", "plan_of_another_organizer"))
     if problems:
         raise RuleViolation(problems)
     meeting = Meeting(

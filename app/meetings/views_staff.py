@@ -14,6 +14,7 @@ from ..formflow import form_status, submit
 from ..materials.models import Material
 from ..params import page_number
 from ..plans.models import Organizer, Plan
+from ..rules.participation import may_hold_meetings_on
 from ..rules.publication import STATUSES
 from ..timefmt import from_local, to_local
 from . import services
@@ -47,13 +48,12 @@ def dashboard():
 
 
 def _plan_and_organizer_choices(form):
-    """Staff file meetings under their own organizer's plans; admins, and the Ministry (the one
-    organizer without a county), whose deliberation committee reviews every plan (P6), under any."""
-    plans = select(Plan).order_by(Plan.name)
+    """The plans the staff member's organizer may hold meetings on (every plan for admins, whose
+    choice of organizer the service checks), and the organizers they act for."""
     organizer = current_user.organizer
-    if not current_user.is_admin and (organizer is None or organizer.county_code is not None):
-        plans = plans.where(Plan.organizer_id == current_user.organizer_id)
-    form.plan_id.choices = [SelectChoice(p.id, p.name) for p in db.session.scalars(plans)]
+    plans = db.session.scalars(select(Plan).order_by(Plan.name)).all()
+    form.plan_id.choices = [SelectChoice(p.id, p.name) for p in plans if current_user.is_admin or (
+        organizer is not None and may_hold_meetings_on(organizer.id, organizer.county_code, p.organizer_id))]
     organizers = db.session.scalars(select(Organizer).order_by(Organizer.id)).all()
     form.organizer_id.choices = [SelectChoice(o.id, o.name) for o in organizers
                                  if may(current_user, "meeting.manage", o.id)]

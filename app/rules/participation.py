@@ -65,3 +65,9 @@ def participation(meetings: Iterable[MeetingFact]) -> Participation:
             deliberations += 1
     return Participation(planning_by_phase=by_phase, planning_total=planning, hearings=hearings,
                          deliberations=deliberations)
+
+
+def may_hold_meetings_on(organizer_id: int, organizer_county: str | None, plan_organizer_id: int) -> bool:
+    """Whether an organizer may file meetings under a plan: a city or county under its own plans;
+    the Ministry (the organizer without a county) under any, as its committee reviews them (P6)."""
+    return organizer_county is None or organizer_id == plan_organizer_id

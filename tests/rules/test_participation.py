@@ -49,3 +49,9 @@ def test_every_meeting_that_was_not_cancelled_is_counted_once(meetings):
     assert sum(progress.planning_by_phase.values()) == sum(
         1 for m in counted if m.kind in ("symposium", "workshop") and m.phase)
     assert progress.planning_met == (not progress.phases_missing and progress.planning_total >= 3)
+
+
+def test_a_county_holds_meetings_on_its_own_plans_and_the_ministry_on_any_P6():
+    from app.rules.participation import may_hold_meetings_on
+    assert may_hold_meetings_on(7, "yilan", 7) and not may_hold_meetings_on(7, "yilan", 8)
+    assert may_hold_meetings_on(1, None, 8)  # the Ministry reviews the counties' plans

@@ -118,3 +118,16 @@ def test_the_ministry_files_and_edits_committee_meetings_on_county_plans_P6(clie
 
 def db_plan_ids(meeting) -> tuple:
     return tuple(p.id for p in Plan.query.filter(Plan.id == fresh(meeting).plan_id))
+
+
+def test_an_admin_filing_a_county_meeting_under_another_countys_plan_is_told_why_P6(client, counties, sign_in):
+    sign_in(counties.admin)
+    before = count(Meeting)
+    data = meeting_form(counties.plan_a, counties.b, start=counties.start, title="乙縣會議掛在甲縣計畫") | {
+        "organizer_id": str(counties.b.id)}
+    response = client.post("/staff/meetings/new", data=data)
+    assert response.status_code == 400
+    assert field_error(response, "plan_id") == ("A city or county holds meetings on its own plans only; "
+                                                "this plan belongs to another organizer.")
+    assert 'value="乙縣會議掛在甲縣計畫"' in response.get_data(as_text=True)
+    assert count(Meeting) == before
