@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..extensions import db
-from ..rules import Problem
+from ..rules import Problem, web_link_problems
 from ..violations import RuleViolation
 from .models import Material
 
@@ -80,16 +80,15 @@ def attach_material(owner, *, title: str, category: str, upload=None, link_url: 
     else:
         material.plan_id = owner.id
     if link_url:
-        if not link_url.lower().startswith(("https://", "http://")):
-            raise RuleViolation([Problem("link_url", "link_not_http")])
+        _check_link(link_url)
         material.link_url = link_url
     else:
         _store_upload(material, upload)
     db.session.add(material)
     try:
         db.session.flush()
-    except Exception:
-        _delete_stored_file(material)  # no row, so no file either
+    except Exception:  # no row, so no file either (an explicit rollback would do this too, a close does not)
+        _remove_files(db.session.info.pop(WRITTEN, []))
         raise
     _stamp(owner, now)
     audit.record(actor, "material.attached", material, {"title": material.title, "owner": type(owner).__tablename__,
@@ -120,8 +119,7 @@ def change_material(material: Material, owner, *, title: str, category: str, lin
     before = {"title": material.title, "category": material.category, "link_url": material.link_url}
     if material.is_link:
         link_url = (link_url or "").strip()
-        if not link_url.lower().startswith(("https://", "http://")):
-            raise RuleViolation([Problem("link_url", "link_not_http")])
+        _check_link(link_url, required=True)  # a link material stays a link
         material.link_url = link_url
     material.title, material.category = title.strip(), category
     _stamp(owner, now)
@@ -130,6 +128,13 @@ def change_material(material: Material, owner, *, title: str, category: str, lin
                                                        "category": material.category, "link_url": material.link_url},
                  now=now, organizer_id=owner.organizer_id)
     return material
+
+
+def _check_link(url: str, required: bool = False):
+    """Refuse a link the public should not follow, or a missing one where a link is the material."""
+    problems = [Problem("link_url", "link_not_http")] if required and not url else web_link_problems("link_url", url)
+    if problems:
+        raise RuleViolation(problems)
 
 
 def _stamp(owner, now: datetime):
@@ -169,13 +174,6 @@ def _files_follow_the_rollback(session):
     """A rolled-back upload leaves no file behind; a removal that did not happen keeps its file."""
     _remove_files(session.info.pop(WRITTEN, []))
     session.info.pop(TO_DELETE, None)
-
-
-def _delete_stored_file(material: Material):
-    if material.stored_name:
-        path = os.path.join(upload_folder(), material.stored_name)
-        if os.path.exists(path):
-            os.remove(path)
 
 
 def remove_material(material: Material, owner, *, actor, now: datetime):

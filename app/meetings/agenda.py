@@ -47,7 +47,9 @@ def change_agenda_item(meeting: Meeting, item: AgendaItem, *, starts_at: datetim
     return item
 
 
-def _case_minutes(minutes: int) -> int:
+def _case_minutes(meeting: Meeting, requested: int | None) -> int:
+    """The case's comment budget: as asked, or the meeting's default; within V11's bounds."""
+    minutes = meeting.comment_minutes_per_case if requested is None else requested
     problems = case_budget_problems(minutes)
     if problems:
         raise RuleViolation(problems)
@@ -57,7 +59,7 @@ def _case_minutes(minutes: int) -> int:
 def add_case(meeting: Meeting, *, title: str, summary: str, comment_minutes: int | None, actor,
              now: datetime) -> ReviewCase:
     """Add a case under review with its public-comment budget (V11; the meeting's default if none)."""
-    minutes = _case_minutes(meeting.comment_minutes_per_case if comment_minutes is None else comment_minutes)
+    minutes = _case_minutes(meeting, comment_minutes)
     case = ReviewCase(title=title.strip(), summary=summary.strip(), comment_minutes=minutes,
                       position=len(meeting.cases) + 1)
     meeting.cases.append(case)
@@ -69,7 +71,7 @@ def add_case(meeting: Meeting, *, title: str, summary: str, comment_minutes: int
 def change_case(meeting: Meeting, case: ReviewCase, *, title: str, summary: str, comment_minutes: int | None, actor,
                 now: datetime) -> ReviewCase:
     """Change a case's title, summary or public-comment budget (V11; the meeting's default if none)."""
-    minutes = _case_minutes(meeting.comment_minutes_per_case if comment_minutes is None else comment_minutes)
+    minutes = _case_minutes(meeting, comment_minutes)
     before = {"title": case.title, "comment_minutes": case.comment_minutes}
     case.title, case.summary, case.comment_minutes = title.strip(), summary.strip(), minutes
     touch(meeting, now)

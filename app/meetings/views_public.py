@@ -125,7 +125,7 @@ def _render_meeting(meeting_id: int, now) -> str:
                                    .order_by(Material.category, Material.id)).all()
     return render_template(
         "public/meeting.html", meeting=meeting, materials=materials, now=now,
-        registration=registration_state(now, meeting.registration_opens_at, meeting.registration_closes_at),
+        registration=meeting.registration_at(now),
         cancel_by=cancellation_notice_by(meeting.starts_at), started=now >= meeting.starts_at,
         ended=now >= meeting.ends_at,
         departures=_current_departures(meeting),

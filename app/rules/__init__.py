@@ -13,3 +13,10 @@ class Problem:
     field: str
     code: str
     params: dict = field(default_factory=dict)
+
+
+def web_link_problems(field_name: str, url: str) -> list[Problem]:
+    """A link the public will follow must be a web address (not javascript:, data: …); empty is fine."""
+    if url and not url.strip().lower().startswith(("https://", "http://")):
+        return [Problem(field_name, "link_not_http")]
+    return []

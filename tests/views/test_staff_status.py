@@ -36,6 +36,11 @@ def assert_refused(response, meeting, before, message):
     assert snapshot(meeting) == before
 
 
+def postpone_data(new_start, *, hours: int = 1, reason: str = "延期") -> dict:
+    """The postpone form as typed: the new start and end (Taipei time) and the reason."""
+    return {"starts_at": local(new_start), "ends_at": local(new_start + timedelta(hours=hours)), "reason": reason}
+
+
 def test_publishing_a_draft_records_the_change_and_audits_it_P8(app, client, counties, sign_in):
     sign_in(counties.secretariat_a)
     draft, user = counties.draft_a, counties.secretariat_a
@@ -58,8 +63,8 @@ def test_postponing_moves_the_time_and_records_the_reason_W5(client, counties, s
     meeting, user = counties.published_a, counties.secretariat_a
     old_start, old_sequence = meeting.starts_at, meeting.sequence
     new_start = old_start + timedelta(days=7, hours=1)
-    response = client.post(f"/staff/meetings/{meeting.id}/postpone", data={
-        "starts_at": local(new_start), "ends_at": local(new_start + timedelta(hours=2)), "reason": "颱風停班停課"})
+    response = client.post(f"/staff/meetings/{meeting.id}/postpone",
+                           data=postpone_data(new_start, hours=2, reason="颱風停班停課"))
     assert response.status_code == 302
     meeting = fresh(meeting)
     assert meeting.status == "postponed" and meeting.status_reason == "颱風停班停課"
@@ -80,8 +85,7 @@ def test_a_postponed_meeting_may_be_postponed_again_W5(client, make, counties, s
     make.commit()
     sign_in(counties.secretariat_a)
     new_start = meeting.starts_at + timedelta(days=3)
-    response = client.post(f"/staff/meetings/{meeting.id}/postpone", data={
-        "starts_at": local(new_start), "ends_at": local(new_start + timedelta(hours=1)), "reason": "再次延期"})
+    response = client.post(f"/staff/meetings/{meeting.id}/postpone", data=postpone_data(new_start, reason="再次延期"))
     assert response.status_code == 302
     assert fresh(meeting).starts_at == new_start and len(fresh(meeting).status_changes) == 3
 
@@ -126,8 +130,7 @@ def test_postponing_a_draft_is_refused(client, counties, sign_in):
     meeting = counties.draft_a
     before = snapshot(meeting)
     new_start = meeting.starts_at + timedelta(days=1)
-    response = client.post(f"/staff/meetings/{meeting.id}/postpone", data={
-        "starts_at": local(new_start), "ends_at": local(new_start + timedelta(hours=1)), "reason": "延期"})
+    response = client.post(f"/staff/meetings/{meeting.id}/postpone", data=postpone_data(new_start))
     assert_refused(response, meeting, before, NOT_ALLOWED)
 
 
@@ -142,7 +145,7 @@ def test_a_cancelled_meeting_cannot_change_again_W5(client, make, counties, sign
     sign_in(counties.secretariat_a)
     if action == "postpone":
         new_start = meeting.starts_at + timedelta(days=3)
-        data |= {"starts_at": local(new_start), "ends_at": local(new_start + timedelta(hours=1))}
+        data = postpone_data(new_start, reason=data["reason"])
     before = snapshot(meeting)
     response = client.post(f"/staff/meetings/{meeting.id}/{action}", data=data)
     assert_refused(response, meeting, before, NOT_ALLOWED)
@@ -155,8 +158,7 @@ def test_postponing_without_a_reason_is_refused_W5(client, counties, sign_in, re
     before = snapshot(meeting)
     new_start = meeting.starts_at + timedelta(days=3)
     url = f"/staff/meetings/{meeting.id}/postpone"
-    response = client.post(url, data={"starts_at": local(new_start),
-                                      "ends_at": local(new_start + timedelta(hours=1)), "reason": reason})
+    response = client.post(url, data=postpone_data(new_start, reason=reason))
     assert_refused(response, meeting, before, REQUIRED)
     assert error_in_form(response, url, "reason") == REQUIRED
     assert error_in_form(response, f"/staff/meetings/{meeting.id}/cancel", "reason") is None
@@ -181,8 +183,7 @@ def test_postponing_to_an_end_before_the_start_is_refused(client, counties, sign
     before = snapshot(meeting)
     new_start = meeting.starts_at + timedelta(days=3)
     url = f"/staff/meetings/{meeting.id}/postpone"
-    response = client.post(url, data={"starts_at": local(new_start), "ends_at": local(new_start - timedelta(hours=1)),
-                                      "reason": "延期"})
+    response = client.post(url, data=postpone_data(new_start, hours=-1))
     assert_refused(response, meeting, before, "The meeting must end after it starts.")
     assert error_in_form(response, url, "ends_at") == "The meeting must end after it starts."
 
@@ -193,8 +194,7 @@ def test_postponing_into_the_past_is_refused_W5(client, make, counties, sign_in)
     before = snapshot(meeting)
     past = make.now() - timedelta(days=1)
     url = f"/staff/meetings/{meeting.id}/postpone"
-    response = client.post(url, data={"starts_at": local(past), "ends_at": local(past + timedelta(hours=1)),
-                                      "reason": "延期"})
+    response = client.post(url, data=postpone_data(past))
     assert_refused(response, meeting, before, "The new time must be in the future.")
     assert error_in_form(response, url, "starts_at") == "The new time must be in the future."
 
