@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .locking import LOCK_TIMEOUT_MS
 
 LANG_COOKIE = "lang"
 
@@ -25,7 +26,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={LOCK_TIMEOUT_MS}")
         cursor.close()
 
 
@@ -125,8 +126,11 @@ def register_blueprints(app):
     from .plans.views_public import bp as plans_bp
     from .plans.views_staff import bp as plans_staff_bp
     from .public import bp as public_bp
+    from .registrations.views_public import bp as registrations_bp
+    from .registrations.views_staff import bp as desk_bp
     for blueprint in (public_bp, meetings_bp, calendar_bp, plans_bp, materials_bp, accounts_bp,
-                      meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp):
+                      meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
+                      desk_bp):
         app.register_blueprint(blueprint)
 
 

@@ -49,6 +49,39 @@ MESSAGES = {
     "password_wrong": _l("That is not your current password."),
     "password_too_short": _l("The new password needs at least %(minimum)s characters."),
     "password_unchanged": _l("The new password must differ from the current one."),
+    "meeting_cancelled": _l("This meeting has been cancelled, so it takes no applications."),
+    "meeting_not_public": _l("This meeting is not open to the public."),
+    "no_online_registration": _l("This meeting takes no applications online; see the meeting page for how to "
+                                 "take part."),
+    "registration_not_open": _l("Registration for this meeting has not opened yet."),
+    "registration_closed": _l("The registration deadline for this meeting has passed (an application counts "
+                              "only if its e-mail address was confirmed before the deadline)."),
+    "suspended": _l("We cannot take an application from you for this meeting online. Please contact the "
+                    "secretariat: %(contact)s."),
+    "already_applied": _l("You already have an application for this meeting: each person applies once "
+                          "(point 3(3) of the venue rules). Use the link in your confirmation e-mail to see or "
+                          "cancel it."),
+    "group_has_speaker": _l("Your organisation already has a speaker on %(cases)s: each group has one speaker "
+                            "per case in principle (point 3(3) of the venue rules). Apply to observe instead, "
+                            "or agree among yourselves who speaks."),
+    "case_required": _l("Choose at least one case you want to speak on."),
+    "case_unknown": _l("Choose the cases from the list."),
+    "consent_required": _l("Please read and agree to the personal-data notice; without it we cannot take your "
+                           "application."),
+    "party_statement_required": _l("Say briefly how the case concerns you (for example, you own or live on land "
+                                   "it covers)."),
+    "name_required": _l("Enter your name."),
+    "township_required": _l("Give the township or district of your village or borough."),
+    "not_active": _l("This application is no longer active (it was cancelled or not accepted)."),
+    "meeting_over": _l("The meeting is over; the application can no longer be changed."),
+    "channel_required": _l("Choose how the application came in (telephone, fax, paper, e-mail or on site)."),
+    "contact_required": _l("Give an e-mail address or a phone number."),
+    "no_claim": _l("This speaker did not claim to be a party concerned."),
+    "pool_unknown": _l("Choose online places or other channels."),
+    "representative_cap_out_of_range": _l("Representatives from other channels: between %(low)s and %(high)s "
+                                          "(1 to 5, at most 10 when necessary, under point 3(2) of the venue "
+                                          "rules)."),
+    "until_in_past": _l("Give a date from today onwards."),
     "phase_only_for_planning": _l("Planning phases (initial, middle, final) apply only to symposia and workshops."),
 }
 

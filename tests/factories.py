@@ -84,3 +84,38 @@ def staff(role="secretariat", org=None, *, email=None) -> User:
 def commit():
     """Commit what the factories built, so that requests in other sessions see it."""
     db.session.commit()
+
+
+def open_meeting(org=None, *, cases=0, **fields):
+    """A published meeting whose registration window is open now; `cases` review cases (0: a hearing)."""
+    start = fields.pop("start", None) or now() + timedelta(days=10)
+    m = meeting(org, registration_opens_at=now() - timedelta(days=1), registration_closes_at=start - timedelta(days=1),
+                start=start, kind="committee" if cases else "hearing", **fields)
+    from app.meetings.models import ReviewCase
+    for n in range(cases):
+        m.cases.append(ReviewCase(title=f"第{n + 1}案", summary="", comment_minutes=30, position=n))
+    db.session.flush()
+    return m
+
+
+_people = iter(range(1, 10**9))
+
+
+def application_data(kind="speak", **fields) -> dict:
+    """The dict submit_application takes: a new person each call, consent given."""
+    n = next(_people)
+    data = dict(kind=kind, name=f"王小明{n}", organisation="", township="", village="", email=f"person{n}@example.tw",
+                phone="", case_ids=[], party_concerned=False, party_statement="", consent=True, locale="zh_Hant_TW")
+    data.update(fields)
+    return data
+
+
+def application(the_meeting, kind="speak", *, confirm=True, at=None, **fields):
+    """An application submitted (and, unless told otherwise, confirmed) through the services."""
+    from app.registrations import services as registrations
+    moment = at or now()
+    app_ = registrations.submit_application(the_meeting, application_data(kind, **fields), now=moment)
+    if confirm:
+        app_ = registrations.confirm_application(app_, now=moment)
+    db.session.flush()
+    return app_

@@ -45,6 +45,7 @@ class Meeting(db.Model):
     observers_per_village: Mapped[int]
     minutes_per_speaker: Mapped[int]
     comment_minutes_per_case: Mapped[int]
+    representative_cap: Mapped[int] = mapped_column(default=5)  # V4: 1–5 representatives, at most 10
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -70,6 +71,7 @@ class Meeting(db.Model):
         CheckConstraint("status IN ('draft', 'published', 'postponed', 'cancelled')", name="status_known"),
         CheckConstraint("speaker_cap BETWEEN 1 AND 10", name="speaker_cap_v3"),
         CheckConstraint("comment_minutes_per_case BETWEEN 1 AND 60", name="comment_minutes_v11"),
+        CheckConstraint("representative_cap BETWEEN 1 AND 10", name="representative_cap_v4"),
         CheckConstraint("registration_closes_at IS NULL OR registration_closes_at <= starts_at",
                         name="deadline_before_start_w1"),
         Index("ix_meetings_status_starts_at", "status", "starts_at"),

@@ -6,6 +6,7 @@ from flask import current_app
 
 from .. import audit
 from ..extensions import db
+from ..locking import lock_meeting
 from ..plans.models import Plan
 from ..rules import Problem, web_link_problems
 from ..rules.participation import PHASES, PLANNING_KINDS, may_hold_meetings_on
@@ -20,6 +21,8 @@ DESCRIPTIVE_FIELDS = (
     "directions", "overflow_room", "livestream_url", "contact", "registration_opens_at",
     "registration_closes_at",
 )
+# A change to any of these is e-mailed to everyone who applied (W5 for postponements and cancellations).
+REGISTRANTS_TOLD_OF = {"title", "starts_at", "ends_at", "venue_name", "venue_address", "directions", "overflow_room"}
 
 
 def profile_defaults(organizer) -> dict:
@@ -90,13 +93,28 @@ def update_meeting(meeting: Meeting, data: dict, *, actor, now: datetime, expect
         raise RuleViolation(problems)
     changed = sorted(k for k in (*DESCRIPTIVE_FIELDS, *SETTING_NAMES)
                      if k in data and getattr(meeting, k) != data[k])
+    reallocating = meeting.status != DRAFT and bool(set(changed) & set(SETTING_NAMES))
+    if reallocating:  # fewer or more places: the allocation runs again, under its lock (V3, V7)
+        meeting = lock_meeting(meeting.id)
+        if expected_sequence != meeting.sequence:
+            raise RuleViolation.one("form", "stale_form")
     for key in changed:
         setattr(meeting, key, data[key])
     _record_departures(meeting, _new_departures(meeting.settings(), meeting.organizer.profile.settings(), previous),
                        departure_reason, actor, now)
     touch(meeting, now)
     audit.record(actor, "meeting.updated", meeting, {"fields": changed}, now=now)
+    if reallocating:
+        from ..registrations.services import reallocate_and_notify
+        reallocate_and_notify(meeting, now=now)
+    if meeting.status != DRAFT and set(changed) & REGISTRANTS_TOLD_OF:
+        _notify_registrants(meeting, now)
     return meeting
+
+
+def _notify_registrants(meeting, now):
+    from ..registrations.services import notify_registrants  # registrations build on meetings
+    notify_registrants(meeting, now=now)
 
 
 def touch(meeting: Meeting, now: datetime):
@@ -121,6 +139,8 @@ def _change_status(meeting, action, *, reason, actor, now, new_times=None):
     if action != "publish":
         meeting.status_reason = change.reason
     touch(meeting, now)
+    if action != "publish":
+        _notify_registrants(meeting, now)  # W5: everyone registered must be told
     audit.record(actor, f"meeting.{target}", meeting,
                  {"from": previous_status, "to": target, "reason": change.reason,
                   "previous_starts_at": change.previous_starts_at, "new_starts_at": change.new_starts_at},

@@ -1,0 +1,161 @@
+"""The secretariat's workflows on applications: record other channels (V4), decide party-concerned
+claims (V6), reject, move between pools, change the number of places (V3, V4), suspend (V15).
+Each is audited and re-runs the allocation under the meeting's lock. They flush, never commit."""
+from datetime import date, datetime
+
+from .. import audit
+from ..extensions import db
+from ..locking import lock_meeting
+from ..meetings.models import RuleDeparture
+from ..meetings.services import touch
+from ..rules import Problem
+from ..rules.allocation import CLAIM_ACCEPTED, CLAIM_REJECTED, POOLS
+from ..rules.names import normalise_email, normalise_name, normalise_phone
+from ..rules.venue import SPEAKER_CAP_MAX
+from ..timefmt import to_local
+from ..violations import RuleViolation
+from . import mails
+from .checks import admission_problems
+from .models import ACTIVE, CHANNELS, REJECTED, Application, SpeakingRequest, Suspension
+from .placing import clear_places
+from .services import activate, build_application, case_keys, person_keys, reallocate_and_notify
+
+
+def _locked(application: Application):
+    application_id = application.id
+    meeting = lock_meeting(application.meeting_id)
+    return meeting, db.session.get(Application, application_id, populate_existing=True)
+
+
+def record_other_channel(meeting, data: dict, *, actor, now: datetime) -> Application:
+    """Record an application that came by phone, fax, paper, e-mail or on site (V4): active at once,
+    with `now` as its time of application, in the other-channels pool."""
+    if data.get("channel") not in CHANNELS[1:]:
+        raise RuleViolation.one("channel", "channel_required")
+    meeting = lock_meeting(meeting.id)
+    keys = person_keys(data)
+    problems = admission_problems(meeting, kind=data["kind"], case_keys=case_keys(meeting, data), now=now,
+                                  **{k: keys[k] for k in ("email_key", "name_key", "phone_key", "org_key")})
+    if not (keys["email_key"] or keys["phone_key"]):
+        problems.append(Problem("phone", "contact_required"))
+    if problems:
+        raise RuleViolation(problems)
+    application = build_application(meeting, data | {"pool": "other", "consent": True}, now=now)
+    application.recorded_by_id = getattr(actor, "id", None)
+    db.session.add(application)
+    activate(application, now=now)
+    reallocate_and_notify(meeting, now=now, quiet={application.id})
+    audit.record(actor, "registration.recorded", application,
+                 {"channel": application.channel, "kind": application.kind,
+                  "interest_group": application.interest_group},
+                 now=now, organizer_id=meeting.organizer_id)
+    mails.send_received(application, now=now)
+    return application
+
+
+def decide_claim(request: SpeakingRequest, *, accept: bool, note: str, actor, now: datetime):
+    """Accept or reject a speaker's claim to be a party concerned by the case (V6)."""
+    request_id = request.id
+    meeting, application = _locked(request.application)
+    request = db.session.get(SpeakingRequest, request_id, populate_existing=True)
+    if not request.party_concerned:
+        raise RuleViolation.one("claim", "no_claim")
+    if not accept and not (note or "").strip():
+        raise RuleViolation.one("note", "reason_required")
+    request.claim, request.claim_note = (CLAIM_ACCEPTED if accept else CLAIM_REJECTED), (note or "").strip()
+    db.session.flush()
+    if application.status == ACTIVE:
+        reallocate_and_notify(meeting, now=now)
+    audit.record(actor, "registration.claim_decided", application,
+                 {"case": request.case_key, "claim": request.claim, "note": request.claim_note},
+                 now=now, organizer_id=meeting.organizer_id)
+
+
+def reject_application(application: Application, *, reason: str, actor, now: datetime):
+    """Reject an application with a reason the applicant is told; its place goes to the next person."""
+    if not (reason or "").strip():
+        raise RuleViolation.one("reason", "reason_required")
+    meeting, application = _locked(application)
+    if application.status not in (ACTIVE, "unconfirmed"):
+        raise RuleViolation.one("reason", "not_active")
+    was_active = application.status == ACTIVE
+    application.status, application.ended_at, application.rejection_reason = REJECTED, now, reason.strip()
+    clear_places(application)
+    db.session.flush()
+    if was_active:
+        reallocate_and_notify(meeting, now=now)
+    audit.record(actor, "registration.rejected", application, {"reason": application.rejection_reason},
+                 now=now, organizer_id=meeting.organizer_id)
+    mails.send_rejected(application, now=now)
+
+
+def move_pool(application: Application, *, pool: str, actor, now: datetime):
+    """Move a speaker between the online places (V3) and the other-channels places (V4)."""
+    if pool not in POOLS:
+        raise RuleViolation.one("pool", "pool_unknown")
+    meeting, application = _locked(application)
+    if application.status != ACTIVE:
+        raise RuleViolation.one("pool", "not_active")
+    before, application.pool = application.pool, pool
+    db.session.flush()
+    reallocate_and_notify(meeting, now=now)
+    audit.record(actor, "registration.pool_moved", application, {"from": before, "to": pool},
+                 now=now, organizer_id=meeting.organizer_id)
+
+
+def set_caps(meeting, *, speaker_cap: int, representative_cap: int, reason: str, actor, now: datetime):
+    """Change the online speaker places (V3: 5, at most 10) and other-channel representatives
+    (V4: 1–5, at most 10) per case, with a recorded reason; more places promote people at once."""
+    problems = []
+    for name, value in (("speaker_cap", speaker_cap), ("representative_cap", representative_cap)):
+        if value is None or not 1 <= value <= SPEAKER_CAP_MAX:
+            problems.append(Problem(name, f"{name}_out_of_range", {"low": 1, "high": SPEAKER_CAP_MAX}))
+    if not (reason or "").strip():
+        problems.append(Problem("reason", "reason_required"))
+    if problems:
+        raise RuleViolation(problems)
+    meeting = lock_meeting(meeting.id)
+    before = {"speaker_cap": meeting.speaker_cap, "representative_cap": meeting.representative_cap}
+    profile_cap = meeting.organizer.profile.speaker_cap
+    if speaker_cap != meeting.speaker_cap and speaker_cap != profile_cap:
+        meeting.departures.append(RuleDeparture(setting="speaker_cap", profile_value=profile_cap, value=speaker_cap,
+                                                reason=reason.strip(), actor_id=getattr(actor, "id", None), at=now))
+    meeting.speaker_cap, meeting.representative_cap = speaker_cap, representative_cap
+    touch(meeting, now)
+    reallocate_and_notify(meeting, now=now)
+    audit.record(actor, "meeting.caps_changed", meeting,
+                 {"before": before, "after": {"speaker_cap": speaker_cap, "representative_cap": representative_cap},
+                  "reason": reason.strip()}, now=now)
+
+
+def suspend_person(organizer, data: dict, *, actor, now: datetime) -> Suspension:
+    """Bar a person from applying to the organizer's meetings until a date (V15)."""
+    problems = []
+    email_key, phone_key = normalise_email(data.get("email", "")), normalise_phone(data.get("phone", ""))
+    if not (email_key or phone_key):
+        problems.append(Problem("email", "contact_required"))
+    if not (data.get("reason") or "").strip():
+        problems.append(Problem("reason", "reason_required"))
+    until: date | None = data.get("until")
+    if until is None or until < to_local(now).date():
+        problems.append(Problem("until", "until_in_past"))
+    if problems:
+        raise RuleViolation(problems)
+    suspension = Suspension(
+        organizer_id=organizer.id, name=(data.get("name") or "").strip(), name_key=normalise_name(data.get("name", "")),
+        email=(data.get("email") or "").strip(), email_key=email_key, phone=(data.get("phone") or "").strip(),
+        phone_key=phone_key, until=until, reason=data["reason"].strip(), meeting_id=data.get("meeting_id"),
+        created_at=now, actor_id=getattr(actor, "id", None))
+    db.session.add(suspension)
+    db.session.flush()
+    audit.record(actor, "suspension.created", suspension, {"until": until.isoformat(), "reason": suspension.reason},
+                 now=now, organizer_id=organizer.id)
+    return suspension
+
+
+def lift_suspension(suspension: Suspension, *, actor, now: datetime):
+    """End a suspension early."""
+    if suspension.lifted_at is None:
+        suspension.lifted_at = now
+        db.session.flush()
+        audit.record(actor, "suspension.lifted", suspension, {}, now=now, organizer_id=suspension.organizer_id)

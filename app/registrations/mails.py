@@ -1,0 +1,92 @@
+"""The e-mails an applicant receives, written into the outbox in the change's own transaction."""
+from datetime import datetime
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale, gettext
+
+from ..calendar import build_calendar
+from ..outbox.services import attachment, enqueue_mail
+from . import links
+from .placing import holds_place
+from .wording import place_lines
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link: PUBLIC_BASE_URL when configured, else the current request's host."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if has_request_context() and not base:
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=base or "http://localhost"):
+        return url_for(endpoint, _external=True, **values)
+
+
+def _meeting_ics(meeting) -> dict:
+    url = external_url("meetings.show", meeting_id=meeting.id)
+    body = build_calendar(meeting.title, [meeting], lambda m: url)
+    return attachment(f"meeting-{meeting.id}.ics", "text/calendar", body)
+
+
+def _send(application, topic: str, subject: str, template: str, *, now: datetime, with_calendar: bool = False,
+          **context):
+    if not application.email:
+        return None
+    with force_locale(application.locale or "zh_Hant_TW"):
+        meeting = application.meeting
+        context.setdefault("manage_url", external_url("registrations.manage",
+                                                      token=links.make_token(application, links.MANAGE)))
+        body = render_template(f"email/{template}.txt", application=application, meeting=meeting,
+                               lines=place_lines(application), **context)
+        files = [_meeting_ics(meeting)] if with_calendar else []
+        subject = f"{subject} — {meeting.title}"
+    return enqueue_mail(application.email, subject, body, topic=topic, now=now, attachments=files,
+                        application_id=application.id, meeting_id=meeting.id)
+
+
+def send_confirmation_request(application, *, now):
+    """Ask the applicant to confirm the address; the application counts only from then (V6)."""
+    with force_locale(application.locale or "zh_Hant_TW"):
+        subject = gettext("Please confirm your application")
+        url = external_url("registrations.confirm", token=links.make_token(application, links.CONFIRM))
+    return _send(application, "registration.confirm_email", subject, "registration_confirm", now=now,
+                 confirm_url=url)
+
+
+def send_received(application, *, now):
+    """Application confirmed: its place (with the meeting's .ics when it holds one) and check-in code."""
+    with force_locale(application.locale or "zh_Hant_TW"):
+        subject = gettext("Application received")
+    return _send(application, "registration.received", subject, "registration_received", now=now,
+                 with_calendar=holds_place(application))
+
+
+def send_place_changed(application, *, now):
+    """The allocation moved the applicant: promoted, waitlisted, moved to or from the overflow room."""
+    with force_locale(application.locale or "zh_Hant_TW"):
+        subject = gettext("Your place has changed") if not holds_place(application) else \
+            gettext("You have a place")
+    topic = "registration.promoted" if holds_place(application) else "registration.waitlisted"
+    if application.outcome == "overflow":
+        topic = "registration.overflow"
+    return _send(application, topic, subject, "registration_place_changed", now=now,
+                 with_calendar=holds_place(application))
+
+
+def send_cancelled(application, *, now, late: bool):
+    """The applicant's cancellation, acknowledged (with W4's reminder when it came late)."""
+    with force_locale(application.locale or "zh_Hant_TW"):
+        subject = gettext("Application cancelled")
+    return _send(application, "registration.cancelled", subject, "registration_cancelled", now=now, late=late)
+
+
+def send_rejected(application, *, now):
+    """Staff rejected the application, with their reason."""
+    with force_locale(application.locale or "zh_Hant_TW"):
+        subject = gettext("Application not accepted")
+    return _send(application, "registration.rejected", subject, "registration_rejected", now=now)
+
+
+def send_meeting_changed(application, *, now):
+    """The meeting was postponed, cancelled or changed: the new details and .ics (W5)."""
+    with force_locale(application.locale or "zh_Hant_TW"):
+        subject = gettext("The meeting has changed")
+    return _send(application, "meeting.changed", subject, "meeting_changed", now=now, with_calendar=True)

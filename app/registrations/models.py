@@ -1,0 +1,136 @@
+"""Applications to speak or observe, the cases a speaker asks for, and suspensions (V1–V7, V15)."""
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dbtypes import UTCDateTime, utcnow
+from ..extensions import db
+from ..meetings.models import Meeting, ReviewCase
+
+SPEAK, OBSERVE = "speak", "observe"
+KINDS = (SPEAK, OBSERVE)
+CHANNELS = ("online", "phone", "fax", "paper", "email", "onsite")  # V4: the other channels staff record
+UNCONFIRMED, ACTIVE, CANCELLED, REJECTED = "unconfirmed", "active", "cancelled", "rejected"
+STATUSES = (UNCONFIRMED, ACTIVE, CANCELLED, REJECTED)
+_ACTIVE = text("status = 'active'")
+_ACTIVE_SPEAKER = text("active AND org_key <> ''")
+
+
+class Application(db.Model):
+    """One person's application to speak or observe at one meeting.
+
+    Its time of application (V6, V7) is `confirmed_at`: the moment the e-mail address was confirmed
+    online, or when staff recorded it from another channel (V4).
+    """
+
+    __tablename__ = "applications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(8), default="online")
+    pool: Mapped[str] = mapped_column(String(8), default="online")
+    status: Mapped[str] = mapped_column(String(12), default=UNCONFIRMED)
+    name: Mapped[str] = mapped_column(String(80))
+    name_key: Mapped[str] = mapped_column(String(80))
+    organisation: Mapped[str] = mapped_column(String(120), default="")
+    org_key: Mapped[str] = mapped_column(String(120), default="")
+    township: Mapped[str] = mapped_column(String(40), default="")
+    village: Mapped[str] = mapped_column(String(40), default="")
+    village_key: Mapped[str] = mapped_column(String(90), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    email_key: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    phone_key: Mapped[str] = mapped_column(String(40), default="")
+    interest_group: Mapped[str] = mapped_column(String(120), default="")  # V4: shared-interest parties
+    locale: Mapped[str] = mapped_column(String(12), default="zh_Hant_TW")
+    nonce: Mapped[str] = mapped_column(String(32))
+    check_in_code: Mapped[str | None] = mapped_column(String(8), unique=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # observers; speakers' are per case
+    reason: Mapped[str] = mapped_column(String(40), default="")
+    position: Mapped[int | None]
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    meeting: Mapped[Meeting] = relationship()
+    requests: Mapped[list["SpeakingRequest"]] = relationship(
+        order_by="SpeakingRequest.case_key", cascade="all, delete-orphan", back_populates="application")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('speak', 'observe')", name="kind_known"),
+        CheckConstraint("status IN ('unconfirmed', 'active', 'cancelled', 'rejected')", name="status_known"),
+        CheckConstraint("pool IN ('online', 'other')", name="pool_known"),
+        CheckConstraint("status <> 'active' OR confirmed_at IS NOT NULL", name="active_has_time_v6"),
+        # V5: one active application per person per meeting — same e-mail, or same name and phone.
+        Index("uq_applications_active_email_v5", "meeting_id", "email_key", unique=True,
+              postgresql_where=text("status = 'active' AND email_key <> ''"),
+              sqlite_where=text("status = 'active' AND email_key <> ''")),
+        Index("uq_applications_active_name_phone_v5", "meeting_id", "name_key", "phone_key", unique=True,
+              postgresql_where=text("status = 'active' AND phone_key <> ''"),
+              sqlite_where=text("status = 'active' AND phone_key <> ''")),
+        Index("ix_applications_meeting_status", "meeting_id", "status", "confirmed_at"),
+    )
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the application is confirmed and neither cancelled nor rejected."""
+        return self.status == ACTIVE
+
+
+class SpeakingRequest(db.Model):
+    """A speaker's request for one case (a hearing has one case: `case_key` 0), with their
+    party-concerned claim and the place the allocation gave them (V3–V6)."""
+
+    __tablename__ = "speaking_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("review_cases.id", ondelete="CASCADE"))
+    case_key: Mapped[int] = mapped_column(default=0)
+    org_key: Mapped[str] = mapped_column(String(120), default="")
+    active: Mapped[bool] = mapped_column(default=False)
+    party_concerned: Mapped[bool] = mapped_column(default=False)
+    party_statement: Mapped[str] = mapped_column(Text, default="")
+    claim: Mapped[str] = mapped_column(String(10), default="none")
+    claim_note: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(40), default="")
+    position: Mapped[int | None]
+
+    application: Mapped[Application] = relationship(back_populates="requests")
+    case: Mapped[ReviewCase | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("claim IN ('none', 'pending', 'accepted', 'rejected')", name="claim_known"),
+        # V5: one active speaker per organisation per case, whatever the pool.
+        Index("uq_speaking_requests_group_case_v5", "meeting_id", "case_key", "org_key", unique=True,
+              postgresql_where=text("active AND org_key <> ''"), sqlite_where=text("active AND org_key <> ''")),
+        Index("ix_speaking_requests_meeting_case", "meeting_id", "case_key"),
+    )
+
+
+class Suspension(db.Model):
+    """A person barred by an organizer from applying until a date, after disrupting a meeting (V15)."""
+
+    __tablename__ = "suspensions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80), default="")
+    name_key: Mapped[str] = mapped_column(String(80), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    email_key: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    phone_key: Mapped[str] = mapped_column(String(40), default="")
+    until: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting | None] = relationship()
+    __table_args__ = (CheckConstraint("email_key <> '' OR phone_key <> ''", name="identifies_someone"),)

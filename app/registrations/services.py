@@ -1,0 +1,189 @@
+"""The applicant's workflows: apply, confirm the e-mail address, cancel. They flush, never commit.
+
+Everything that can change who holds a place runs under the meeting's lock (locking.lock_meeting)
+and ends by re-running the allocation from the rows (placing.reallocate).
+"""
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..extensions import db
+from ..locking import lock_meeting
+from ..rules import Problem
+from ..rules.names import normalise_email, normalise_name, normalise_phone, normalise_village
+from ..rules.periods import cancellation_notice_by
+from ..violations import RuleViolation
+from . import links, mails
+from .checks import admission_problems, window_problems
+from .models import ACTIVE, CANCELLED, SPEAK, UNCONFIRMED, Application, SpeakingRequest
+from .placing import clear_places, reallocate
+
+CHECK_IN_ATTEMPTS = 5
+
+
+class AlreadyUsed(Exception):
+    """The confirmation link was used before (the application is no longer waiting for it)."""
+
+
+def person_keys(data: dict) -> dict:
+    """The normalised keys that identify the person, group and village (V5, V7)."""
+    return {"name_key": normalise_name(data["name"]), "org_key": normalise_name(data.get("organisation", "")),
+            "email_key": normalise_email(data.get("email", "")), "phone_key": normalise_phone(data.get("phone", "")),
+            "village_key": normalise_village(data.get("township", ""), data.get("village", ""))}
+
+
+def case_keys(meeting, data: dict) -> list[int]:
+    """The cases a speaker asks for: chosen ones on a meeting with cases, else the meeting (key 0)."""
+    if data["kind"] != SPEAK:
+        return []
+    if not meeting.cases:
+        return [0]
+    known = {case.id for case in meeting.cases}
+    chosen = sorted({int(c) for c in data.get("case_ids") or []})
+    if not chosen:
+        raise RuleViolation.one("case_ids", "case_required")
+    if any(c not in known for c in chosen):
+        raise RuleViolation.one("case_ids", "case_unknown")
+    return chosen
+
+
+def _content_problems(data: dict) -> list[Problem]:
+    problems = []
+    if not data.get("consent"):
+        problems.append(Problem("consent", "consent_required"))
+    if data["kind"] == SPEAK and data.get("party_concerned") and not (data.get("party_statement") or "").strip():
+        problems.append(Problem("party_statement", "party_statement_required"))
+    if not normalise_name(data.get("name", "")):
+        problems.append(Problem("name", "name_required"))
+    if data.get("village") and not data.get("township"):
+        problems.append(Problem("township", "township_required"))
+    return problems
+
+
+def build_application(meeting, data: dict, *, now: datetime) -> Application:
+    """A new application (not yet added) with its speaking requests, from validated form data."""
+    keys = person_keys(data)
+    application = Application(
+        meeting=meeting, kind=data["kind"], channel=data.get("channel", "online"), pool=data.get("pool", "online"),
+        name=data["name"].strip(), organisation=(data.get("organisation") or "").strip(),
+        township=(data.get("township") or "").strip(), village=(data.get("village") or "").strip(),
+        email=(data.get("email") or "").strip(), phone=(data.get("phone") or "").strip(),
+        interest_group=(data.get("interest_group") or "").strip(), locale=data.get("locale") or "zh_Hant_TW",
+        nonce=links.new_nonce(), submitted_at=now, consented_at=now if data.get("consent") else None, **keys)
+    cases = {case.id: case for case in meeting.cases}
+    claim = "pending" if data.get("party_concerned") else "none"
+    for key in case_keys(meeting, data):
+        application.requests.append(SpeakingRequest(
+            meeting_id=meeting.id, case=cases.get(key), case_key=key, org_key=keys["org_key"],
+            party_concerned=bool(data.get("party_concerned")), claim=claim,
+            party_statement=(data.get("party_statement") or "").strip() if data.get("party_concerned") else ""))
+    return application
+
+
+def submit_application(meeting, data: dict, *, now: datetime) -> Application:
+    """Take an online application (W1 window open), then ask for e-mail confirmation; it holds no
+    place until confirmed (V6). Refusals (V5, V15, W1) raise RuleViolation with the exact reason."""
+    problems = window_problems(meeting, now) + _content_problems(data)
+    if problems:
+        raise RuleViolation(problems)
+    keys = person_keys(data)
+    problems = admission_problems(meeting, kind=data["kind"], case_keys=case_keys(meeting, data), now=now,
+                                  **{k: keys[k] for k in ("email_key", "name_key", "phone_key", "org_key")})
+    if problems:
+        raise RuleViolation(problems)
+    application = build_application(meeting, data, now=now)
+    db.session.add(application)
+    db.session.flush()
+    audit.record(None, "registration.submitted", application, {"kind": application.kind}, now=now,
+                 organizer_id=meeting.organizer_id)
+    mails.send_confirmation_request(application, now=now)
+    return application
+
+
+def confirm_application(application: Application, *, now: datetime) -> Application:
+    """The applicant confirmed the address: the application becomes active with `now` as its time of
+    application (V6, V7), gets a check-in code, and the allocation runs."""
+    if application.status != UNCONFIRMED:
+        raise AlreadyUsed()
+    application_id = application.id
+    meeting = lock_meeting(application.meeting_id)
+    application = db.session.get(Application, application_id, populate_existing=True)
+    if application.status != UNCONFIRMED:  # confirmed by a concurrent request that held the lock first
+        raise AlreadyUsed()
+    problems = window_problems(meeting, now)
+    problems = problems or admission_problems(
+        meeting, kind=application.kind, email_key=application.email_key, name_key=application.name_key,
+        phone_key=application.phone_key, org_key=application.org_key,
+        case_keys=[r.case_key for r in application.requests], now=now, exclude_id=application.id)
+    if problems:
+        raise RuleViolation(problems)
+    activate(application, now=now)
+    reallocate_and_notify(meeting, now=now, quiet={application.id})
+    audit.record(None, "registration.confirmed", application, {"kind": application.kind}, now=now,
+                 organizer_id=meeting.organizer_id)
+    mails.send_received(application, now=now)
+    return application
+
+
+def activate(application: Application, *, now: datetime):
+    """Make the application active now, with a fresh check-in code; the database's partial unique
+    indexes refuse a second active application of the person or a second speaker of the group (V5)."""
+    application.status, application.confirmed_at = ACTIVE, now
+    for request in application.requests:
+        request.active = True
+    for _ in range(CHECK_IN_ATTEMPTS):
+        application.check_in_code = links.new_check_in_code()
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+            return
+        except IntegrityError as error:
+            if "check_in_code" not in str(error.orig):
+                raise RuleViolation.one("email", "already_applied") from error
+    raise RuntimeError("could not draw a unique check-in code")
+
+
+def reallocate_and_notify(meeting, *, now: datetime, quiet=frozenset()):
+    """Run the allocation and e-mail everyone whose place changed (except `quiet`, told otherwise)."""
+    changed = reallocate(meeting)
+    for application, _before in changed:
+        if application.id not in quiet:
+            mails.send_place_changed(application, now=now)
+    return changed
+
+
+def is_late_cancellation(meeting, now: datetime) -> bool:
+    """W4: cancelling less than 3 days before the meeting is allowed but late."""
+    return now > cancellation_notice_by(meeting.starts_at)
+
+
+def cancel_application(application: Application, *, now: datetime, actor=None) -> bool:
+    """Cancel an application (the applicant, or staff for them); the next person is promoted.
+    Returns whether the cancellation came late (W4)."""
+    application_id = application.id
+    meeting = lock_meeting(application.meeting_id)
+    application = db.session.get(Application, application_id, populate_existing=True)
+    if application.status not in (ACTIVE, UNCONFIRMED):
+        raise RuleViolation.one("application", "not_active")
+    if now >= meeting.ends_at:
+        raise RuleViolation.one("application", "meeting_over")
+    late = is_late_cancellation(meeting, now)
+    was_active = application.status == ACTIVE
+    application.status, application.ended_at = CANCELLED, now
+    clear_places(application)
+    db.session.flush()
+    if was_active:
+        reallocate_and_notify(meeting, now=now)
+    audit.record(actor, "registration.cancelled", application, {"late": late, "by_staff": actor is not None},
+                 now=now, organizer_id=meeting.organizer_id)
+    if was_active:
+        mails.send_cancelled(application, now=now, late=late)
+    return late
+
+
+def notify_registrants(meeting, *, now: datetime):
+    """Tell every active applicant that the meeting was postponed, cancelled or changed (W5)."""
+    from .placing import active_applications
+    for application in active_applications(meeting.id):
+        mails.send_meeting_changed(application, now=now)

@@ -1,0 +1,156 @@
+"""Who gets a speaking place, a gallery seat or the overflow room (V3–V7).
+
+Pure: bids in, places out. The caller passes every active, confirmed application of a meeting;
+the result is the whole allocation, so re-running it after any change (a cancellation, a
+rejected claim, a raised cap) is how places free up and waitlisted people are promoted.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Hashable
+
+ONLINE, OTHER = "online", "other"  # V3 online pool; V4 other channels, with their own cap
+POOLS = (ONLINE, OTHER)
+CLAIM_NONE, CLAIM_PENDING, CLAIM_ACCEPTED, CLAIM_REJECTED = "none", "pending", "accepted", "rejected"
+CLAIMS = (CLAIM_NONE, CLAIM_PENDING, CLAIM_ACCEPTED, CLAIM_REJECTED)
+
+# Outcomes
+ALLOCATED, WAITLISTED, GROUP_TAKEN = "allocated", "waitlisted", "group_taken"
+GALLERY, OVERFLOW, GROUP_FULL, VILLAGE_FULL = "gallery", "overflow", "group_full", "village_full"
+SPEAKER_OUTCOMES = (ALLOCATED, WAITLISTED, GROUP_TAKEN)
+OBSERVER_OUTCOMES = (GALLERY, OVERFLOW, GROUP_FULL, VILLAGE_FULL)
+SEATED = (ALLOCATED, GALLERY, OVERFLOW)
+
+# Reasons, shown to the applicant
+BY_PARTY_PRIORITY = "party_concerned_first"  # V6
+BY_TIME = "time_of_application"  # V6, V7
+BEYOND_CAP = "beyond_cap"  # V3, V4
+BEYOND_SEATS = "beyond_gallery_seats"  # V7
+ONE_SPEAKER_PER_GROUP = "one_speaker_per_group"  # V5
+OBSERVERS_PER_GROUP = "observers_per_group"  # V7
+OBSERVERS_PER_VILLAGE = "observers_per_village"  # V7
+
+
+@dataclass(frozen=True)
+class SpeakerBid:
+    """One confirmed request to speak on one case. `group` is a normalised organisation name or ''."""
+
+    key: Hashable
+    case: Hashable
+    at: datetime
+    group: str = ""
+    pool: str = ONLINE
+    claim: str = CLAIM_NONE
+
+
+@dataclass(frozen=True)
+class ObserverBid:
+    """One confirmed request to observe. `group` and `village` are normalised keys or ''."""
+
+    key: Hashable
+    at: datetime
+    group: str = ""
+    village: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """The outcome for one bid: what it got, its 1-based position in its queue, and why."""
+
+    outcome: str
+    reason: str
+    position: int | None = None
+
+    @property
+    def seated(self) -> bool:
+        """Whether the bid holds a place (a speaking place, a gallery seat or the overflow room)."""
+        return self.outcome in SEATED
+
+
+def _priority(bid: SpeakerBid):
+    # V6: accepted parties concerned first, then everyone by time of application; key breaks ties.
+    return (0 if bid.claim == CLAIM_ACCEPTED else 1, bid.at, str(bid.key))
+
+
+def allocate_speakers(bids, *, speaker_cap: int, representative_cap: int) -> dict:
+    """Places for every speaker bid: per case and pool, the first `cap` in V6 order are allocated,
+    the rest waitlisted in that order; a second bid of one group on one case gets none (V5)."""
+    caps = {ONLINE: speaker_cap, OTHER: representative_cap}  # V3, V4
+    places = {}
+    queues = defaultdict(list)
+    groups_seen = set()
+    for bid in sorted(bids, key=lambda b: (b.at, str(b.key))):
+        if bid.group and (bid.case, bid.group) in groups_seen:  # V5: one speaker per group per case
+            places[bid.key] = Place(GROUP_TAKEN, ONE_SPEAKER_PER_GROUP)
+            continue
+        if bid.group:
+            groups_seen.add((bid.case, bid.group))
+        queues[(bid.case, bid.pool)].append(bid)
+    for (_case, pool), queue in queues.items():
+        waiting = 0
+        for rank, bid in enumerate(sorted(queue, key=_priority)):
+            if rank < caps[pool]:
+                reason = BY_PARTY_PRIORITY if bid.claim == CLAIM_ACCEPTED else BY_TIME
+                places[bid.key] = Place(ALLOCATED, reason, rank + 1)
+            else:
+                waiting += 1
+                places[bid.key] = Place(WAITLISTED, BEYOND_CAP, waiting)
+    return places
+
+
+def allocate_observers(bids, *, gallery_seats: int, per_group: int, per_village: int) -> dict:
+    """Places for every observer bid, by time of application (V7): at most `per_group` of a group
+    and `per_village` of a village; the first `gallery_seats` in the gallery, the rest in the
+    overflow room — nobody is turned away for want of gallery seats."""
+    places = {}
+    by_group, by_village = defaultdict(int), defaultdict(int)
+    seated = overflow = 0
+    for bid in sorted(bids, key=lambda b: (b.at, str(b.key))):
+        if bid.group and by_group[bid.group] >= per_group:
+            places[bid.key] = Place(GROUP_FULL, OBSERVERS_PER_GROUP)
+            continue
+        if bid.village and by_village[bid.village] >= per_village:
+            places[bid.key] = Place(VILLAGE_FULL, OBSERVERS_PER_VILLAGE)
+            continue
+        if bid.group:
+            by_group[bid.group] += 1
+        if bid.village:
+            by_village[bid.village] += 1
+        if seated < gallery_seats:
+            seated += 1
+            places[bid.key] = Place(GALLERY, BY_TIME, seated)
+        else:
+            overflow += 1
+            places[bid.key] = Place(OVERFLOW, BEYOND_SEATS, overflow)
+    return places
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who an application is from, as keys that compare equal for the same person or group (V5)."""
+
+    email: str
+    name: str
+    phone: str
+
+
+def same_person(a: Person, b: Person) -> bool:
+    """V5: the same confirmed e-mail, or the same name and phone."""
+    if a.email and a.email == b.email:
+        return True
+    return bool(a.phone) and a.name == b.name and a.phone == b.phone
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A bid whose place changed between two allocations."""
+
+    key: Hashable
+    before: Place | None
+    after: Place
+
+
+def changes(before: dict, after: dict) -> list[Promotion]:
+    """Bids whose outcome changed (a waitlisted speaker allocated, an observer moved to the gallery)."""
+    return [Promotion(key, before.get(key), place) for key, place in after.items()
+            if before.get(key) is None or before[key].outcome != place.outcome]

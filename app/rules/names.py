@@ -1,0 +1,49 @@
+"""Comparing what people type: organisation and village names, e-mail, phone; masking names (V5, V7)."""
+import re
+import unicodedata
+
+# Characters written two ways in Taiwan; the second form is folded into the first.
+_VARIANTS = str.maketrans({"臺": "台", "邨": "村"})
+# Words that add nothing to identify a group or place: spaces, punctuation and symbols of any width.
+_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+MASK = "○"
+
+
+def normalise_name(text: str) -> str:
+    """A key equal for «臺灣環境資訊協會» and « 台灣環境資訊協會 »: NFKC (full → half width), 臺 → 台,
+    case folded, spaces and punctuation removed (V5, V7)."""
+    folded = unicodedata.normalize("NFKC", text or "").translate(_VARIANTS).casefold()
+    return _NOISE.sub("", folded)
+
+
+def normalise_village(township: str, village: str) -> str:
+    """A key for a village or borough (村／里) within its township, compared like group names (V7)."""
+    village_key = normalise_name(village)
+    if not village_key:
+        return ""
+    return f"{normalise_name(township)}/{village_key}"
+
+
+def normalise_email(address: str) -> str:
+    """An e-mail address compared case-insensitively, without surrounding spaces (V5)."""
+    return unicodedata.normalize("NFKC", address or "").strip().casefold()
+
+
+def normalise_phone(number: str) -> str:
+    """A phone number reduced to its digits, +886 written as a leading 0 (V5)."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", number or ""))
+    if digits.startswith("886"):
+        digits = "0" + digits[3:]
+    return digits
+
+
+def mask_name(name: str) -> str:
+    """A person's name for public lists: the first character kept, the rest masked (王小明 → 王○○).
+
+    A two-character name keeps its first (王明 → 王○); a Latin name keeps its first letter per word."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    if name.isascii():
+        return " ".join(word[0] + MASK * 2 for word in name.split())
+    return name[0] + MASK * max(1, len(name) - 1)
