@@ -9,6 +9,7 @@ PERMISSIONS = {
     "material.manage": {"admin", "secretariat", "planner"},
     "profile.manage": {"admin", "secretariat"},
     "staff.manage": {"admin"},
+    "registration.manage": {"admin", "secretariat"},  # the desk: applications, claims, caps, suspensions
 }
 
 
