@@ -74,7 +74,11 @@ def _priority(bid: SpeakerBid):
 
 def allocate_speakers(bids, *, speaker_cap: int, representative_cap: int) -> dict:
     """Places for every speaker bid: per case and pool, the first `cap` in V6 order are allocated,
-    the rest waitlisted in that order; a second bid of one group on one case gets none (V5)."""
+    the rest waitlisted in that order.
+
+    V5 allows one active bid per group and case; the database's partial unique index already
+    refuses a second, so callers never pass one. Should one arrive, the earlier bid counts and the
+    later gets GROUP_TAKEN — a guard, not a queue: a cancellation then lets it back in by V6 order."""
     caps = {ONLINE: speaker_cap, OTHER: representative_cap}  # V3, V4
     places = {}
     queues = defaultdict(list)

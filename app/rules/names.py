@@ -13,7 +13,8 @@ def normalise_name(text: str) -> str:
     """A key equal for «臺灣環境資訊協會» and « 台灣環境資訊協會 »: NFKC (full → half width), 臺 → 台,
     case folded, spaces and punctuation removed (V5, V7)."""
     folded = unicodedata.normalize("NFKC", text or "").translate(_VARIANTS).casefold()
-    return _NOISE.sub("", folded)
+    # Normalised again: dropping punctuation can bring together characters that compose.
+    return unicodedata.normalize("NFKC", _NOISE.sub("", folded))
 
 
 def normalise_village(township: str, village: str) -> str:
@@ -32,18 +33,20 @@ def normalise_email(address: str) -> str:
 def normalise_phone(number: str) -> str:
     """A phone number reduced to its digits, +886 written as a leading 0 (V5)."""
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", number or ""))
-    if digits.startswith("886"):
-        digits = "0" + digits[3:]
+    for prefix in ("00886", "886"):  # +886 or 00886, with or without the trunk 0 kept: +886 (0)912…
+        if digits.startswith(prefix):
+            return "0" + digits[len(prefix):].removeprefix("0")
     return digits
 
 
 def mask_name(name: str) -> str:
     """A person's name for public lists: the first character kept, the rest masked (王小明 → 王○○).
 
-    A two-character name keeps its first (王明 → 王○); a Latin name keeps its first letter per word."""
+    A two-character name keeps its first (王明 → 王○); a name written without CJK characters keeps
+    the first letter of each word (José García → J○○ G○○)."""
     name = (name or "").strip()
     if not name:
         return ""
-    if name.isascii():
+    if not any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in name):
         return " ".join(word[0] + MASK * 2 for word in name.split())
     return name[0] + MASK * max(1, len(name) - 1)
