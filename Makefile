@@ -20,11 +20,15 @@ venv: $(BIN)/.installed
 translations: venv
 	@$(BIN)/pybabel compile -d app/translations -f >/dev/null
 
-## Serve the portal on the embedded SQLite database (instance/), with demo data on first run.
+## Serve the portal on the embedded SQLite database (instance/), with demo data on first run,
+## beside a development mail sink (mail kept in instance/mail/) and the outbox worker; Ctrl-C stops all three.
 run: venv translations
 	$(FLASK) db upgrade
 	$(FLASK) demo-data --if-empty
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@trap 'kill $$sink $$worker 2>/dev/null; wait' EXIT; trap 'exit 130' INT TERM HUP; \
+	$(BIN)/python scripts/dev-mail-sink.py & sink=$$!; \
+	$(FLASK) outbox send --loop --interval 2 & worker=$$!; \
+	echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop; e-mail lands in instance/mail/)"; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Install the Debian packages the suite needs (PostgreSQL server, Chromium, CJK fonts) when missing.

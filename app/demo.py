@@ -2,14 +2,17 @@
 import io
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import delete
 from werkzeug.datastructures import FileStorage
 
 from .accounts.services import create_staff
 from .extensions import db
 from .materials.services import attach_material
 from .meetings import agenda, services
+from .outbox.models import OutboxMessage
 from .plans.models import Organizer, RuleProfile, StandingInvitee
 from .plans.services import create_plan
+from .registrations.services import confirm_application, submit_application
 from .rules.venue import MINISTRY_DEFAULTS
 from .timefmt import TAIPEI, to_local
 
@@ -193,6 +196,31 @@ def _materials(plans, made, now):
                     link_url="https://gazette.nat.gov.tw/", actor=None, now=now)
 
 
+DEMO_APPLICANTS = (  # kind, name, organisation, township, village, party concerned statement
+    ("speak", "林淑芬", "臺灣環境資訊協會", "", "", ""),
+    ("speak", "陳建宏", "", "宜蘭市", "新生里", "我家農地位於草案劃設之城鄉發展地區範圍內。"),
+    ("speak", "黃美玲", "宜蘭縣農會", "", "", ""),
+    ("speak", "張志明", "守護蘭陽平原聯盟", "", "", ""),
+    ("observe", "吳佳穎", "台灣環境資訊協會", "", "", ""),
+    ("observe", "李俊傑", "", "宜蘭市", "新生里", ""),
+    ("observe", "蔡宗翰", "國立宜蘭大學", "", "", ""),
+)
+
+
+def _applications(made, now):
+    """Confirmed applications to the open Yilan hearing, as if people had applied over the last days."""
+    hearing = made["yl_hearing"]
+    for n, (kind, name, org, township, village, statement) in enumerate(DEMO_APPLICANTS):
+        at = now - timedelta(days=2, minutes=-37 * n)
+        application = submit_application(hearing, {
+            "kind": kind, "name": name, "organisation": org, "township": township, "village": village,
+            "email": f"applicant{n + 1}@demo.example", "phone": "", "case_ids": [], "consent": True,
+            "party_concerned": bool(statement), "party_statement": statement, "locale": "zh_Hant_TW"}, now=at)
+        confirm_application(application, now=at)
+    # The demo's addresses are fictitious: nothing it queued is sent.
+    db.session.execute(delete(OutboxMessage))
+
+
 def load_demo_data(*, now: datetime) -> dict:
     """Create the demo organizers, plans, meetings, materials and staff; return what was made."""
     orgs = _organizers()
@@ -201,6 +229,7 @@ def load_demo_data(*, now: datetime) -> dict:
     _details(made, now)
     _statuses(made, now)
     _materials(plans, made, now)
+    _applications(made, now)
     # P11: the Ministry's planning agency and its branch are told of every meeting.
     db.session.add_all([
         StandingInvitee(organizer_id=None, name="內政部國土管理署", email="planning@demo.nlma.gov.tw", note=""),

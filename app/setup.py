@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .locking import LOCK_TIMEOUT_MS
 
 LANG_COOKIE = "lang"
@@ -38,6 +38,7 @@ def register_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see that page.")
@@ -111,6 +112,17 @@ def register_errors(app):
         return render_error(400, _l("This form has expired or was opened in another session. "
                                     "Go back, reload the page and submit it again."))
 
+    from .locking import Busy
+
+    @app.errorhandler(Busy)
+    def busy(error):
+        # The meeting's lock was not free in time: nothing was saved, and repeating the request is safe.
+        db.session.rollback()
+        page = render_template("errors/error.html", code=503, title=_l("Please try again"),
+                               text=_l("Many requests for this meeting arrived at once, and yours could not be "
+                                       "handled in time. Nothing was saved; please try again in a few seconds."))
+        return page, 503, {"Retry-After": "5"}
+
 
 def register_blueprints(app):
     """Public, staff and calendar routes."""
@@ -135,7 +147,9 @@ def register_blueprints(app):
 
 
 def register_cli(app):
-    """flask demo-data, flask create-staff."""
+    """flask demo-data, flask create-staff, flask outbox send|status."""
     from .cli import create_staff_command, demo_data_command
+    from .outbox.cli import outbox_group
     app.cli.add_command(demo_data_command)
     app.cli.add_command(create_staff_command)
+    app.cli.add_command(outbox_group)

@@ -4,8 +4,13 @@ Every test that takes `app` (or `client`, `db`) runs once per engine in TEST_ENG
 fails when an engine that REQUIRE_ENGINES names ran no test, so a missing PostgreSQL cannot pass
 unnoticed.
 """
+import asyncio
 import os
+import socket
+import threading
 from collections import Counter
+from email import policy as email_policy
+from email.parser import BytesParser
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -124,6 +129,59 @@ def auth(client):
 def make(db):
     """The factories, bound to the current app's database."""
     return factories
+
+
+def free_port() -> int:
+    """A TCP port on the loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SMTPSink:
+    """A real SMTP server (aiosmtpd) on a free loopback port that keeps what it receives.
+
+    `messages` holds parsed email.message.EmailMessage objects in arrival order; `delay` (seconds)
+    slows each delivery down, to make concurrent senders overlap. Flask-Mail's settings are read
+    by the outbox worker on every run, so a test points the app at the sink with
+    `app.config.update(smtp.config)` at any time.
+    """
+
+    def __init__(self):
+        self.messages = []
+        self.delay = 0.0
+        self._arrived = threading.Condition()
+        self.port = free_port()
+        self.config = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_USE_TLS": False,
+                       "MAIL_USE_SSL": False, "MAIL_USERNAME": None, "MAIL_PASSWORD": None,
+                       "MAIL_SUPPRESS_SEND": False}
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        message = BytesParser(policy=email_policy.default).parsebytes(envelope.content)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, timeout: float = 5) -> list:
+        """Wait until at least `count` messages arrived; return them all (fails after `timeout`)."""
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: len(self.messages) >= count, timeout):
+                pytest.fail(f"expected {count} e-mail(s) within {timeout}s, got {len(self.messages)}")
+            return list(self.messages)
+
+
+@pytest.fixture
+def smtp():
+    """An aiosmtpd server on a free loopback port collecting the messages it receives."""
+    from aiosmtpd.controller import Controller
+    sink = SMTPSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    yield sink
+    controller.stop()
 
 
 def pytest_runtest_logreport(report):

@@ -62,11 +62,12 @@ def send_received(application, *, now):
 def send_place_changed(application, *, now):
     """The allocation moved the applicant: promoted, waitlisted, moved to or from the overflow room."""
     with force_locale(application.locale or "zh_Hant_TW"):
-        subject = gettext("Your place has changed") if not holds_place(application) else \
-            gettext("You have a place")
-    topic = "registration.promoted" if holds_place(application) else "registration.waitlisted"
-    if application.outcome == "overflow":
-        topic = "registration.overflow"
+        if application.outcome == "overflow":  # an observer moved out of the gallery (V7)
+            topic, subject = "registration.overflow", gettext("You are seated in the overflow room")
+        elif holds_place(application):
+            topic, subject = "registration.promoted", gettext("You have a place")
+        else:
+            topic, subject = "registration.waitlisted", gettext("Your place has changed")
     return _send(application, topic, subject, "registration_place_changed", now=now,
                  with_calendar=holds_place(application))
 

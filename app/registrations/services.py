@@ -34,13 +34,16 @@ def person_keys(data: dict) -> dict:
 
 
 def case_keys(meeting, data: dict) -> list[int]:
-    """The cases a speaker asks for: chosen ones on a meeting with cases, else the meeting (key 0)."""
+    """The cases a speaker asks for: the chosen ones, the only one of a single-case meeting, or the
+    meeting itself (key 0) when it lists no cases, as a hearing usually does."""
     if data["kind"] != SPEAK:
         return []
     if not meeting.cases:
         return [0]
     known = {case.id for case in meeting.cases}
     chosen = sorted({int(c) for c in data.get("case_ids") or []})
+    if not chosen and len(known) == 1:
+        chosen = list(known)
     if not chosen:
         raise RuleViolation.one("case_ids", "case_required")
     if any(c not in known for c in chosen):
