@@ -142,16 +142,31 @@ def list_fingerprint(filters: MeetingFilters, now: datetime) -> tuple:
     return tuple(_fingerprint_row(statement, params))
 
 
+def _allocated_speakers_filter(meeting_id):
+    from ..registrations.models import SpeakingRequest
+    from ..rules.allocation import ALLOCATED
+    return (SpeakingRequest.meeting_id == meeting_id, SpeakingRequest.active.is_(True),
+            SpeakingRequest.outcome == ALLOCATED)
+
+
 @cache
 def _meeting_fingerprint_statement():
     from ..materials.models import Material
     from ..plans.models import Organizer, RuleProfile
+    from ..registrations.models import SpeakingRequest
+    allocated = _allocated_speakers_filter(Meeting.id)
     return (
         select(Meeting.status, Meeting.sequence, Meeting.updated_at, Meeting.registration_opens_at,
                Meeting.registration_closes_at, Plan.updated_at, Organizer.name, Organizer.name_en,
                RuleProfile.updated_at,
                select(func.count(Material.id)).where(Material.meeting_id == Meeting.id).scalar_subquery(),
                select(func.max(Material.id)).where(Material.meeting_id == Meeting.id).scalar_subquery(),
+               # The public speaker list: who holds which place. Every allocation run, whatever
+               # caused it (a confirmation, a cancellation, a decided claim, a new cap), changes
+               # the set of (request, position) pairs these sums are taken over.
+               select(func.count(SpeakingRequest.id)).where(*allocated).scalar_subquery(),
+               select(func.sum(SpeakingRequest.id)).where(*allocated).scalar_subquery(),
+               select(func.sum(SpeakingRequest.id * SpeakingRequest.position)).where(*allocated).scalar_subquery(),
                Meeting.starts_at, Meeting.ends_at)
         .join(Plan, Plan.id == Meeting.plan_id).join(Organizer, Organizer.id == Meeting.organizer_id)
         .outerjoin(RuleProfile, RuleProfile.organizer_id == Organizer.id)
@@ -163,7 +178,19 @@ def meeting_fingerprint(meeting_id: int) -> tuple | None:
 
     The meeting's status, sequence and update time (its agenda, cases, status history and
     departures are only changed through touch()), its registration window (the page says
-    whether registration is open), its plan's and organizer's names and profile, its materials.
+    whether registration is open), its plan's and organizer's names and profile, its materials,
+    and its allocated speakers (the public list of who speaks).
     """
     row = _fingerprint_row(_meeting_fingerprint_statement(), {"meeting_id": meeting_id})
     return None if row is None else tuple(row)
+
+
+def allocated_speakers(meeting_id: int) -> list:
+    """The speakers holding a place (V3–V6), in order per case: case key, position, name and
+    organisation only — the public list never loads contact details."""
+    from ..registrations.models import Application, SpeakingRequest
+    return list(db.session.execute(
+        select(SpeakingRequest.case_key, SpeakingRequest.position, Application.name, Application.organisation)
+        .join(Application, Application.id == SpeakingRequest.application_id)
+        .where(*_allocated_speakers_filter(meeting_id))
+        .order_by(SpeakingRequest.case_key, SpeakingRequest.position, SpeakingRequest.id)))

@@ -12,9 +12,10 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..materials.models import Material
 from ..plans.models import Plan
+from ..rules.names import mask_name
 from ..rules.periods import cancellation_notice_by, registration_state
 from .models import Meeting
-from .queries import list_fingerprint, meeting_fingerprint, paginate, parse_filters, public_meetings
+from .queries import allocated_speakers, list_fingerprint, meeting_fingerprint, paginate, parse_filters, public_meetings
 
 bp = Blueprint("meetings", __name__)
 
@@ -128,8 +129,18 @@ def _render_meeting(meeting_id: int, now) -> str:
         registration=meeting.registration_at(now),
         cancel_by=cancellation_notice_by(meeting.starts_at), started=now >= meeting.starts_at,
         ended=now >= meeting.ends_at,
-        departures=_current_departures(meeting),
+        departures=_current_departures(meeting), speakers=public_speakers(meeting),
     )
+
+
+def public_speakers(meeting) -> list[tuple[str, list]]:
+    """Each case's allocated speakers as the public sees them: (case title, [(position, masked name,
+    organisation)]), in the cases' order. Never an e-mail address, phone or village."""
+    by_case = {}
+    for row in allocated_speakers(meeting.id):
+        by_case.setdefault(row.case_key, []).append((row.position, mask_name(row.name), row.organisation))
+    cases = [(case.id, case.title) for case in meeting.cases] or [(0, meeting.title)]
+    return [(title, by_case[key]) for key, title in cases if key in by_case]
 
 
 def _current_departures(meeting):

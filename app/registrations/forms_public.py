@@ -1,0 +1,135 @@
+"""The applicant's forms: apply to speak or observe (V1), confirm the e-mail address, cancel (W4).
+
+They parse and bound the input; the services apply the rules. Lengths match the columns, and so do
+the normalised keys the services store beside each value (NFKC can lengthen a string: ⑳ → 20).
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..rules.names import normalise_email, normalise_name, normalise_phone, normalise_village
+from ..violations import MESSAGES
+from .models import OBSERVE, SPEAK
+
+STATEMENT_MAX = 2000
+VILLAGE_KEY_MAX = 90  # Application.village_key
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def key_fits(normalise, limit: int):
+    """A validator: the value's normalised key fits its column (Application.*_key)."""
+    def check(form, field):
+        if field.data and len(normalise(field.data)) > limit:
+            raise ValidationError(_l("This is too long once written in standard form; please shorten it."))
+    return check
+
+
+class CaseChoiceField(SelectMultipleField):
+    """The cases a speaker asks for, as checkboxes; ids that are not numbers or not this meeting's
+    cases are a field error, never a database query."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        """Keep the ids that are whole numbers; anything else is reported by pre_validate."""
+        self._malformed = any(not (v.isascii() and v.isdigit() and len(v) < 12) for v in valuelist)
+        self.data = [int(v) for v in valuelist if v.isascii() and v.isdigit() and len(v) < 12]
+
+    def pre_validate(self, form):
+        """Only this meeting's cases."""
+        known = {choice.value for choice in self.choices}
+        if getattr(self, "_malformed", False) or any(value not in known for value in self.data or []):
+            raise StopValidation(MESSAGES["case_unknown"])
+
+
+class ApplicationForm(FlaskForm):
+    """Apply to speak or observe at one meeting (V1), with the personal-data notice agreed to."""
+
+    kind = RadioField(_l("I want to"), choices=[SelectChoice(SPEAK, _l("Speak")), SelectChoice(OBSERVE, _l("Observe"))],
+                      validators=[InputRequired(_l("Choose whether you want to speak or to observe."))])
+    name = StringField(_l("Name"), filters=[_strip], validators=[
+        DataRequired(MESSAGES["name_required"]), Length(max=80), key_fits(normalise_name, 80)])
+    organisation = StringField(_l("Organisation (optional)"), filters=[_strip],
+                               validators=[Length(max=120), key_fits(normalise_name, 120)],
+                               description=_l("The group you speak or observe for; leave empty if you come "
+                                              "as an individual. Each group has one speaker per case and two "
+                                              "observers in principle (venue rules, point 3)."))
+    township = StringField(_l("Township or district (optional)"), filters=[_strip],
+                           validators=[Length(max=40)])
+    village = StringField(_l("Village or borough (optional)"), filters=[_strip],
+                          validators=[Length(max=40)],
+                          description=_l("For residents: each village or borough sends two observers in "
+                                         "principle (venue rules, point 3)."))
+    email = EmailField(_l("E-mail"), filters=[_strip], validators=[
+        DataRequired(_l("Enter your e-mail address.")), Length(max=254),
+        Email(_l("Enter a valid e-mail address, such as name@example.tw."), check_deliverability=False),
+        key_fits(normalise_email, 254)],
+        description=_l("We send a link to this address; your application counts only once you open it "
+                       "and confirm."))
+    phone = StringField(_l("Phone (optional)"), filters=[_strip],
+                        validators=[Length(max=40), key_fits(normalise_phone, 40)])
+    case_ids = CaseChoiceField(_l("The cases I want to speak on"), coerce=int)
+    party_concerned = BooleanField(_l("I am a party concerned by the case"),
+                                   description=_l("Parties concerned speak before other applicants when "
+                                                  "places run short (venue rules, point 3(4)); the "
+                                                  "secretariat checks the claim."))
+    party_statement = TextAreaField(_l("How the case concerns you"), filters=[_strip],
+                                    validators=[Length(max=STATEMENT_MAX)],
+                                    description=_l("For example: you own or live on land the case covers."))
+    consent = BooleanField(_l("I have read the personal-data notice and agree to it"),
+                           validators=[DataRequired(MESSAGES["consent_required"])])
+
+    def __init__(self, meeting, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meeting.cases:
+            self.case_ids.choices = [SelectChoice(case.id, case.title) for case in meeting.cases]
+        else:  # a hearing: the meeting is its one case
+            del self.case_ids
+
+    def validate_village(self, field):
+        """A village is named within its township, and its key must fit its column (V7)."""
+        if field.data and not self.township.data:
+            raise ValidationError(MESSAGES["township_required"])
+        if len(normalise_village(self.township.data or "", field.data or "")) > VILLAGE_KEY_MAX:
+            raise ValidationError(_l("This is too long once written in standard form; please shorten it."))
+
+    def validate_case_ids(self, field):
+        """A speaker chooses at least one case (the only case of a one-case meeting is taken as chosen)."""
+        if self.kind.data == SPEAK and not field.data and len(field.choices) > 1:
+            raise ValidationError(MESSAGES["case_required"])
+
+    def validate_party_statement(self, field):
+        """A speaker claiming to be a party concerned says how (V6)."""
+        if self.kind.data == SPEAK and self.party_concerned.data and not field.data:
+            raise ValidationError(MESSAGES["party_statement_required"])
+
+    def service_data(self, locale: str) -> dict:
+        """The values in the shape services.submit_application takes."""
+        speaks = self.kind.data == SPEAK
+        return {
+            "kind": self.kind.data, "name": self.name.data, "organisation": self.organisation.data or "",
+            "township": self.township.data or "", "village": self.village.data or "",
+            "email": self.email.data, "phone": self.phone.data or "",
+            "case_ids": (self.case_ids.data or []) if speaks and "case_ids" in self else [],
+            "party_concerned": speaks and bool(self.party_concerned.data),
+            "party_statement": (self.party_statement.data or "") if speaks else "",
+            "consent": bool(self.consent.data), "locale": locale,
+        }
+
+
+class ConfirmForm(FlaskForm):
+    """The "Confirm my application" button: a POST, so that mail scanners opening the link confirm nothing."""
+
+
+class CancelForm(FlaskForm):
+    """Cancel one's application, ticking a box first so that it is not done by accident (W4)."""
+
+    confirm = BooleanField(_l("Yes, cancel my application"),
+                           validators=[DataRequired(_l("Tick the box to confirm that you want to cancel."))])
