@@ -1,0 +1,157 @@
+"""A meeting's applications as a spreadsheet for the secretariat: CSV (UTF-8 with BOM, for Excel)
+and OpenDocument (.ods, for LibreOffice), written by hand so no dependency is needed."""
+import csv
+import io
+import re
+import zipfile
+from xml.sax.saxutils import escape, quoteattr
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..labels import LABELS
+from ..timefmt import ROC_EPOCH, to_local
+from .models import SPEAK, Application, SpeakingRequest
+
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def roc_stamp(moment) -> str:
+    """A Taipei time as ROC-calendar text, e.g. 114/03/05 14:30."""
+    if moment is None:
+        return ""
+    local = to_local(moment)
+    return f"{local.year - ROC_EPOCH:03d}/{local.month:02d}/{local.day:02d} {local:%H:%M}"
+
+
+def iso_stamp(moment) -> str:
+    """A Taipei time in ISO 8601 with its offset, e.g. 2025-03-05T14:30+08:00."""
+    return "" if moment is None else to_local(moment).isoformat(timespec="minutes")
+
+
+def _label(group: str, code) -> str:
+    return str(LABELS[group].get(code, code)) if code else ""
+
+
+HEADERS = (
+    _l("Application"), _l("Kind"), _l("Channel"), _l("Pool"), _l("Status"), _l("Name"), _l("Organisation"),
+    _l("Township"), _l("Village"), _l("E-mail"), _l("Phone"), _l("Interest group"), _l("Case"), _l("Place"),
+    _l("Position"), _l("Party-concerned claim"), _l("How the case concerns them"), _l("Claim decision note"),
+    _l("Check-in code"), _l("Submitted (ROC)"), _l("Submitted (ISO 8601)"), _l("Time of application (ROC)"),
+    _l("Time of application (ISO 8601)"), _l("Ended (ROC)"), _l("Ended (ISO 8601)"), _l("Reason not accepted"),
+    _l("Language for e-mails"))
+
+
+def headers() -> list[str]:
+    """The column names, in the current language."""
+    return [str(name) for name in HEADERS]
+
+
+def _times(application: Application) -> list[str]:
+    return [roc_stamp(application.submitted_at), iso_stamp(application.submitted_at),
+            roc_stamp(application.confirmed_at), iso_stamp(application.confirmed_at),
+            roc_stamp(application.ended_at), iso_stamp(application.ended_at)]
+
+
+def _row(application: Application, request: SpeakingRequest | None) -> list:
+    meeting = application.meeting
+    if request is not None:
+        case = request.case.title if request.case is not None else meeting.title
+        place = [case, _label("outcome", request.outcome), request.position, _label("claim", request.claim),
+                 request.party_statement, request.claim_note]
+    else:
+        place = ["", _label("outcome", application.outcome), application.position, "", "", ""]
+    return [application.id, _label("application_kind", application.kind), _label("channel", application.channel),
+            _label("pool", application.pool), _label("application_status", application.status), application.name,
+            application.organisation, application.township, application.village, application.email,
+            application.phone, application.interest_group, *place, application.check_in_code or "",
+            *_times(application), application.rejection_reason, application.locale]
+
+
+def export_rows(meeting) -> list[list]:
+    """The header and one row per application — a speaker once per case they asked to speak on —
+    oldest time of application first. Numbers stay numbers; everything else is text."""
+    applications = db.session.scalars(
+        select(Application).where(Application.meeting_id == meeting.id)
+        .options(selectinload(Application.requests).joinedload(SpeakingRequest.case),
+                 joinedload(Application.meeting))
+        .order_by(Application.confirmed_at.is_(None), Application.confirmed_at, Application.id)).all()
+    rows = [headers()]
+    for application in applications:
+        if application.kind == SPEAK and application.requests:
+            rows += [_row(application, request) for request in application.requests]
+        else:
+            rows.append(_row(application, None))
+    return rows
+
+
+def defuse(value) -> str:
+    """A cell as CSV text; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def to_csv(rows: list[list]) -> bytes:
+    """The rows as CSV in UTF-8 with a byte-order mark, so that Excel reads the Chinese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([defuse(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+ <manifest:file-entry manifest:full-path="/" manifest:version="1.2" manifest:media-type="{mimetype}"/>
+ <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>
+"""
+
+_CONTENT_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet>')
+_CONTENT_TAIL = "</office:spreadsheet></office:body></office:document-content>"
+
+
+def _xml_text(value) -> str:
+    return escape(_NOT_XML.sub("", str(value)))
+
+
+def _cell(value) -> str:
+    if value is None or value == "":
+        return "<table:table-cell/>"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>")
+    lines = "".join(f"<text:p>{_xml_text(line)}</text:p>" for line in str(value).split("\n"))
+    return f'<table:table-cell office:value-type="string">{lines}</table:table-cell>'
+
+
+def content_xml(rows: list[list], sheet_name: str) -> str:
+    """The spreadsheet's content.xml: one table, one row per list, text as strings and numbers as floats."""
+    width = max((len(row) for row in rows), default=1)
+    body = "".join("<table:table-row>" + "".join(_cell(v) for v in row) + "</table:table-row>" for row in rows)
+    return (f"{_CONTENT_HEAD}<table:table table:name={quoteattr(_NOT_XML.sub('', sheet_name)[:31])}>"
+            f'<table:table-column table:number-columns-repeated="{width}"/>{body}</table:table>{_CONTENT_TAIL}')
+
+
+def to_ods(rows: list[list], sheet_name: str) -> bytes:
+    """The rows as an OpenDocument spreadsheet: `mimetype` first and uncompressed, as the format requires."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", _MANIFEST.format(mimetype=ODS_MIMETYPE),
+                         compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content_xml(rows, sheet_name), compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()

@@ -1,0 +1,204 @@
+"""Read-side queries for the secretariat's desk: the filtered list, its summary counts, one
+application's history, and who holds a place (for the sign-in sheet, V2)."""
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..audit import AuditEntry
+from ..extensions import db
+from ..meetings.queries import Page
+from ..outbox.models import OutboxMessage
+from ..params import MAX_PAGE, whole_number
+from ..rules import allocation as rules
+from ..rules.names import normalise_phone
+from .models import KINDS, OBSERVE, SPEAK, STATUSES, Application, SpeakingRequest
+from .placing import active_applications
+
+OUTCOMES = rules.SPEAKER_OUTCOMES + rules.OBSERVER_OUTCOMES
+SEARCH_MAX = 100
+PHONE_LIKE = re.compile(r"[\d\s()+\-#]+")  # searched by digits too: 0912-345-678 finds 0912345678
+
+
+@dataclass
+class DeskFilters:
+    """The desk list's filters and search, as they appear in a shareable URL."""
+
+    kind: str | None = None
+    status: str | None = None
+    outcome: str | None = None
+    pool: str | None = None
+    case: int | None = None
+    claim: str | None = None  # "pending": only speakers whose party-concerned claim awaits a decision
+    q: str = ""
+    page: int = 1
+
+    def as_args(self, **override) -> dict:
+        """Query parameters for url_for, omitting what is unset (and page 1)."""
+        values = {"kind": self.kind, "status": self.status, "outcome": self.outcome, "pool": self.pool,
+                  "case": self.case, "claim": self.claim, "q": self.q, "page": self.page, **override}
+        return {k: v for k, v in values.items() if v not in (None, "") and not (k == "page" and v == 1)}
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter or search narrows the list."""
+        return bool(self.as_args(page=1))
+
+
+def parse_desk_filters(args, meeting) -> DeskFilters:
+    """Filters from query parameters; values that are not understood are ignored."""
+    filters = DeskFilters()
+    for name, allowed in (("kind", KINDS), ("status", STATUSES), ("outcome", OUTCOMES), ("pool", rules.POOLS),
+                          ("claim", ("pending",))):
+        if args.get(name) in allowed:
+            setattr(filters, name, args.get(name))
+    case = whole_number(args.get("case"))
+    if case in {c.id for c in meeting.cases}:
+        filters.case = case
+    filters.q = (args.get("q") or "").strip()[:SEARCH_MAX]
+    filters.page = whole_number(args.get("page"), limit=MAX_PAGE) or 1
+    return filters
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search(q: str):
+    pattern = _like(q)
+    matches = [column.ilike(pattern, escape="\\") for column in (
+        Application.name, Application.organisation, Application.email, Application.phone,
+        Application.check_in_code)]
+    digits = normalise_phone(q) if PHONE_LIKE.fullmatch(unicodedata.normalize("NFKC", q)) else ""
+    if len(digits) >= 3:
+        matches.append(Application.phone_key.like(_like(digits), escape="\\"))
+    return or_(*matches)
+
+
+def desk_query(meeting, filters: DeskFilters):
+    """The select for the meeting's applications matching the filters, oldest time of application first."""
+    query = select(Application).where(Application.meeting_id == meeting.id)
+    for name in ("kind", "status", "pool"):
+        if getattr(filters, name):
+            query = query.where(getattr(Application, name) == getattr(filters, name))
+    request_match = [SpeakingRequest.application_id == Application.id]
+    if filters.case:
+        request_match.append(SpeakingRequest.case_key == filters.case)
+    if filters.claim:
+        request_match.append(SpeakingRequest.claim == rules.CLAIM_PENDING)
+    if filters.outcome:
+        request_match.append(SpeakingRequest.outcome == filters.outcome)
+        query = query.where(or_(Application.outcome == filters.outcome, exists().where(and_(*request_match))))
+    elif filters.case or filters.claim:
+        query = query.where(exists().where(and_(*request_match)))
+    if filters.q:
+        query = query.where(_search(filters.q))
+    return query.order_by(Application.confirmed_at.is_(None), Application.confirmed_at, Application.id)
+
+
+def paginate_applications(query, page: int, per_page: int) -> Page:
+    """One page of applications, with their speaking requests and cases loaded."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.options(selectinload(Application.requests).joinedload(SpeakingRequest.case))
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=list(rows), total=total or 0, page=page, per_page=per_page)
+
+
+@dataclass
+class PlacesLine:
+    """Speaking places on one case in one pool: how many are used, the cap, how many wait."""
+
+    case_key: int
+    title: str
+    pool: str
+    used: int
+    cap: int
+    waiting: int
+
+
+@dataclass
+class DeskSummary:
+    """The counts at the top of the desk: speaking places (V3, V4), gallery and overflow (V7), claims (V6)."""
+
+    places: list[PlacesLine] = field(default_factory=list)
+    gallery_used: int = 0
+    gallery_seats: int = 0
+    overflow: int = 0
+    waitlist: int = 0
+    pending_claims: int = 0
+    unconfirmed: int = 0
+
+
+def desk_summary(meeting) -> DeskSummary:
+    """Counts recomputed from the active applications' stored places."""
+    applications = active_applications(meeting.id)
+    speaking, waiting = Counter(), Counter()
+    summary = DeskSummary(gallery_seats=meeting.gallery_seats)
+    for application in applications:
+        if application.kind == OBSERVE:
+            summary.gallery_used += application.outcome == rules.GALLERY
+            summary.overflow += application.outcome == rules.OVERFLOW
+            continue
+        for request in application.requests:
+            key = (request.case_key, application.pool)
+            speaking[key] += request.outcome == rules.ALLOCATED
+            waiting[key] += request.outcome == rules.WAITLISTED
+            summary.pending_claims += request.claim == rules.CLAIM_PENDING
+    summary.waitlist = sum(waiting.values())
+    caps = {rules.ONLINE: meeting.speaker_cap, rules.OTHER: meeting.representative_cap}
+    cases = [(c.id, c.title) for c in meeting.cases] or [(0, meeting.title)]
+    for case_key, title in cases:
+        for pool in rules.POOLS:
+            summary.places.append(PlacesLine(case_key, title, pool, speaking[(case_key, pool)], caps[pool],
+                                             waiting[(case_key, pool)]))
+    summary.unconfirmed = db.session.scalar(select(func.count()).select_from(Application).where(
+        Application.meeting_id == meeting.id, Application.status == "unconfirmed")) or 0
+    return summary
+
+
+def audit_history(application: Application) -> list[AuditEntry]:
+    """The audit entries whose target is this application, oldest first."""
+    return list(db.session.scalars(
+        select(AuditEntry).options(joinedload(AuditEntry.actor))
+        .where(AuditEntry.target_type == Application.__tablename__, AuditEntry.target_id == application.id)
+        .order_by(AuditEntry.at, AuditEntry.id)))
+
+
+def mail_history(application: Application) -> list[OutboxMessage]:
+    """The e-mails queued about this application (proof of who was told what, and when), oldest first."""
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.application_id == application.id)
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)))
+
+
+@dataclass
+class SignInSection:
+    """One part of the sign-in sheet: the speakers of one case, or the gallery, or the overflow room."""
+
+    kind: str  # "speak", "gallery" or "overflow"
+    case_title: str
+    rows: list  # (position, pool or "", application), in place order
+
+
+def sign_in_sections(meeting) -> list[SignInSection]:
+    """Everyone holding a place (V2): speakers per case in place order (online, then other channels),
+    then observers in the gallery, then in the overflow room (V7)."""
+    titles = {c.id: c.title for c in meeting.cases} or {0: meeting.title}
+    by_case = {key: [] for key in titles}
+    observers = {rules.GALLERY: [], rules.OVERFLOW: []}
+    for application in active_applications(meeting.id):
+        if application.kind == SPEAK:
+            for request in application.requests:
+                if request.active and request.outcome == rules.ALLOCATED and request.case_key in by_case:
+                    by_case[request.case_key].append((request.position, application.pool, application))
+        elif application.outcome in observers:
+            observers[application.outcome].append((application.position, "", application))
+    pool_order = {rules.ONLINE: 0, rules.OTHER: 1}
+    sections = [SignInSection(SPEAK, titles[key], sorted(rows, key=lambda r: (pool_order[r[1]], r[0])))
+                for key, rows in by_case.items()]
+    return sections + [SignInSection(outcome, "", sorted(rows, key=lambda r: r[0]))
+                       for outcome, rows in observers.items()]
