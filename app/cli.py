@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask demo-data`, `flask create-staff`."""
+"""Command-line tasks: `flask demo-data`, `flask create-staff`, `flask purge-personal-data`."""
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
@@ -48,3 +48,13 @@ def create_staff_command(email, name, role, organizer_slug, password):
         raise click.UsageError(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role} account {user.email}.")
+
+
+@click.command("purge-personal-data")
+@with_appcontext
+def purge_personal_data_command():
+    """Delete applications (and their e-mails) of meetings that ended more than a year ago; run daily."""
+    from .registrations.retention import purge_personal_data
+    deleted = purge_personal_data(now=utcnow())
+    db.session.commit()
+    click.echo(f"Deleted {deleted} application(s) of meetings that ended more than a year ago.")

@@ -114,6 +114,8 @@ LABELS = {
         "registration.rejected": _l("Rejected an application"),
         "registration.claim_decided": _l("Decided a party-concerned claim"),
         "registration.pool_moved": _l("Moved an application to another pool"),
+        "registration.exported": _l("Downloaded the list of applications"),
+        "registration.purged": _l("Deleted applicants' personal data a year after the meeting"),
         "registration.reallocated": _l("Places allocated again"),
         "meeting.caps_changed": _l("Changed the number of speaking places"),
         "suspension.created": _l("Suspended a person from applying"),

@@ -147,9 +147,10 @@ def register_blueprints(app):
 
 
 def register_cli(app):
-    """flask demo-data, flask create-staff, flask outbox send|status."""
-    from .cli import create_staff_command, demo_data_command
+    """flask demo-data, create-staff, purge-personal-data, outbox send|status."""
+    from .cli import create_staff_command, demo_data_command, purge_personal_data_command
     from .outbox.cli import outbox_group
     app.cli.add_command(demo_data_command)
     app.cli.add_command(create_staff_command)
+    app.cli.add_command(purge_personal_data_command)
     app.cli.add_command(outbox_group)

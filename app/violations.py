@@ -81,6 +81,9 @@ MESSAGES = {
     "representative_cap_out_of_range": _l("Representatives from other channels: between %(low)s and %(high)s "
                                           "(1 to 5, at most 10 when necessary, under point 3(2) of the venue "
                                           "rules)."),
+    "note_required": _l("Give the reason for not accepting the claim; the applicant is told."),
+    "rejection_reason_required": _l("Give the reason for not accepting the application; the applicant is told."),
+    "meeting_closed_for_records": _l("This meeting is cancelled or over; no more applications can be recorded."),
     "until_in_past": _l("Give a date from today onwards."),
     "phase_only_for_planning": _l("Planning phases (initial, middle, final) apply only to symposia and workshops."),
 }

@@ -18,7 +18,7 @@ from . import mails
 from .checks import admission_problems
 from .models import ACTIVE, CHANNELS, REJECTED, Application, SpeakingRequest, Suspension
 from .placing import clear_places
-from .services import activate, build_application, case_keys, person_keys, reallocate_and_notify
+from .services import activate, build_application, case_keys, content_problems, person_keys, reallocate_and_notify
 
 
 def _locked(application: Application):
@@ -33,8 +33,11 @@ def record_other_channel(meeting, data: dict, *, actor, now: datetime) -> Applic
     if data.get("channel") not in CHANNELS[1:]:
         raise RuleViolation.one("channel", "channel_required")
     meeting = lock_meeting(meeting.id)
+    if meeting.status == "cancelled" or now >= meeting.ends_at:
+        raise RuleViolation.one("channel", "meeting_closed_for_records")
     keys = person_keys(data)
-    problems = admission_problems(meeting, kind=data["kind"], case_keys=case_keys(meeting, data), now=now,
+    problems = content_problems(data | {"consent": True})
+    problems += admission_problems(meeting, kind=data["kind"], case_keys=case_keys(meeting, data), now=now,
                                   **{k: keys[k] for k in ("email_key", "name_key", "phone_key", "org_key")})
     if not (keys["email_key"] or keys["phone_key"]):
         problems.append(Problem("phone", "contact_required"))
@@ -61,7 +64,7 @@ def decide_claim(request: SpeakingRequest, *, accept: bool, note: str, actor, no
     if not request.party_concerned:
         raise RuleViolation.one("claim", "no_claim")
     if not accept and not (note or "").strip():
-        raise RuleViolation.one("note", "reason_required")
+        raise RuleViolation.one("note", "note_required")
     request.claim, request.claim_note = (CLAIM_ACCEPTED if accept else CLAIM_REJECTED), (note or "").strip()
     db.session.flush()
     if application.status == ACTIVE:
@@ -74,7 +77,7 @@ def decide_claim(request: SpeakingRequest, *, accept: bool, note: str, actor, no
 def reject_application(application: Application, *, reason: str, actor, now: datetime):
     """Reject an application with a reason the applicant is told; its place goes to the next person."""
     if not (reason or "").strip():
-        raise RuleViolation.one("reason", "reason_required")
+        raise RuleViolation.one("reason", "rejection_reason_required")
     meeting, application = _locked(application)
     if application.status not in (ACTIVE, "unconfirmed"):
         raise RuleViolation.one("reason", "not_active")

@@ -51,7 +51,8 @@ def case_keys(meeting, data: dict) -> list[int]:
     return chosen
 
 
-def _content_problems(data: dict) -> list[Problem]:
+def content_problems(data: dict) -> list[Problem]:
+    """What is missing from an application's own content: consent, name, statement, township."""
     problems = []
     if not data.get("consent"):
         problems.append(Problem("consent", "consent_required"))
@@ -87,7 +88,7 @@ def build_application(meeting, data: dict, *, now: datetime) -> Application:
 def submit_application(meeting, data: dict, *, now: datetime) -> Application:
     """Take an online application (W1 window open), then ask for e-mail confirmation; it holds no
     place until confirmed (V6). Refusals (V5, V15, W1) raise RuleViolation with the exact reason."""
-    problems = window_problems(meeting, now) + _content_problems(data)
+    problems = window_problems(meeting, now) + content_problems(data)
     if problems:
         raise RuleViolation(problems)
     keys = person_keys(data)
