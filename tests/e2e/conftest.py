@@ -68,7 +68,17 @@ def _demo_ids():
         "past_with_minutes": with_minutes,
         "draft": meeting(status="draft"),
         "yilan_plan": _db.session.scalar(select(Plan.id).where(Plan.county_code == "yilan")),
+        "open_hearing": meeting(kind="hearing", title="宜蘭縣國土計畫（草案）公聽會（宜蘭市場）"),
+        "not_yet_open": meeting(kind="symposium", title="全國國土計畫通盤檢討期初座談會"),
+        "manage_token": _manage_token(),
     }
+
+
+def _manage_token():
+    """The private-page token of the demo's first confirmed application (a speaker with a place)."""
+    from app.registrations.links import MANAGE, make_token
+    from app.registrations.models import Application
+    return make_token(_db.session.scalars(select(Application).order_by(Application.id)).first(), MANAGE)
 
 
 @pytest.fixture(scope="session")

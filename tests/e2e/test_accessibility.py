@@ -28,10 +28,15 @@ PUBLIC_PAGES = {
     "meeting-past-with-minutes": ("/meetings/{past_with_minutes}", 200, ["ul.materials"]),
     "plans": ("/plans", 200, ["ul.cards .card"]),
     "plan": ("/plans/{yilan_plan}", 200, ["ol.timeline", "ul.materials"]),
+    "register": ("/meetings/{open_hearing}/register", 200,
+                 ["input[name=kind][value=speak]", "input#consent", "form button[type=submit]"]),
+    "register-not-open": ("/meetings/{not_yet_open}/register", 200, ["main .notice[role=alert]"]),
+    "privacy": ("/privacy/registration", 200, [".notice-text"]),
+    "application": ("/registration/{manage_token}", 200, ["main img[src^='data:image']", "input[name=confirm]"]),
     "not-found": ("/no-such-page", 404, ["main h1"]),
     "staff-login": ("/staff/login", 200, ["input#email", "input#password"]),
 }
-PHONE_PAGES = ("home", "meetings-filtered", "meeting-published", "meeting-postponed")
+PHONE_PAGES = ("home", "meetings-filtered", "meeting-published", "meeting-postponed", "register", "application")
 
 
 def open_public_page(page, live_server, name: str, language: str):
