@@ -38,8 +38,8 @@ def _label(group: str, code) -> str:
 
 
 HEADERS = (
-    _l("Application"), _l("Kind"), _l("Channel"), _l("Pool"), _l("Status"), _l("Name"), _l("Organisation"),
-    _l("Township"), _l("Village"), _l("E-mail"), _l("Phone"), _l("Interest group"), _l("Case"), _l("Place"),
+    _l("Application"), _l("Kind"), _l("Channel"), _l("Pool"), _l("Status"), _l("Full name"), _l("Organisation"),
+    _l("Township"), _l("Village"), _l("E-mail"), _l("Phone"), _l("Interest group"), _l("Case"), _l("Place held"),
     _l("Position"), _l("Party-concerned claim"), _l("How the case concerns them"), _l("Claim decision note"),
     _l("Check-in code"), _l("Submitted (ROC)"), _l("Submitted (ISO 8601)"), _l("Time of application (ROC)"),
     _l("Time of application (ISO 8601)"), _l("Ended (ROC)"), _l("Ended (ISO 8601)"), _l("Reason not accepted"),

@@ -54,7 +54,7 @@ class ApplicationForm(FlaskForm):
 
     kind = RadioField(_l("I want to"), choices=[SelectChoice(SPEAK, _l("Speak")), SelectChoice(OBSERVE, _l("Observe"))],
                       validators=[InputRequired(_l("Choose whether you want to speak or to observe."))])
-    name = StringField(_l("Name"), filters=[_strip], validators=[
+    name = StringField(_l("Full name"), filters=[_strip], validators=[
         DataRequired(MESSAGES["name_required"]), Length(max=80), key_fits(normalise_name, 80)])
     organisation = StringField(_l("Organisation (optional)"), filters=[_strip],
                                validators=[Length(max=120), key_fits(normalise_name, 120)],

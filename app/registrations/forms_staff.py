@@ -43,7 +43,7 @@ class RecordForm(FlaskForm):
                               SelectChoice(code, LABELS["channel"][code]) for code in CHANNELS[1:]])
     kind = RadioField(_l("Applies to"), choices=choices("application_kind"), default="speak",
                       validators=[InputRequired()])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=80)])
     organisation = StringField(_l("Organisation"), validators=[Length(max=120)],
                                description=_l("Leave empty for a private person."))
     township = StringField(_l("Township or district"), validators=[Length(max=40)])
@@ -140,7 +140,7 @@ class SuspensionForm(FlaskForm):
     """Bar a person from applying until a date, after disrupting a meeting (V15)."""
 
     organizer_id = SelectField(_l("Organizer"), coerce=int, validators=[Optional()])
-    name = StringField(_l("Name"), validators=[Length(max=80)])
+    name = StringField(_l("Full name"), validators=[Length(max=80)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)],
                         description=_l("Give an e-mail address, a phone number or both: applications matching "
                                        "either are refused."))
@@ -181,7 +181,7 @@ class DeskFiltersForm(FlaskForm):
                     description=_l("Name, organisation, e-mail, phone or check-in code."))
     kind = SelectField(_l("Kind"), choices=[SelectChoice("", _l("All"))] + choices("application_kind"))
     status = SelectField(_l("Status"), choices=[SelectChoice("", _l("All"))] + choices("application_status"))
-    outcome = SelectField(_l("Place"), choices=[SelectChoice("", _l("All"))] + choices("outcome"))
+    outcome = SelectField(_l("Place held"), choices=[SelectChoice("", _l("All"))] + choices("outcome"))
     pool = SelectField(_l("Pool"), choices=[SelectChoice("", _l("All"))] + choices("pool"))
     case = SelectField(_l("Case"), choices=[])
     claim = BooleanField(_l("Only pending party-concerned claims"), false_values=("", "false", "0"))

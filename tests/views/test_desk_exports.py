@@ -55,19 +55,19 @@ def test_csv_has_bom_every_application_and_guards_formulas(client, counties, sig
     # 6 + 2 (one per case) speaker rows, 3 observers, the cancelled and the unconfirmed one
     assert len(body) == 13
     first = body[0]
-    assert (first[col["Name"]], first[col["Case"]], first[col["Place"]], first[col["Position"]]) == (
+    assert (first[col["Full name"]], first[col["Case"]], first[col["Place held"]], first[col["Position"]]) == (
         "講者0", "第1案", "Speaking place", "1")
     assert first[col["Time of application (ROC)"]] == roc_stamp(speakers[0].confirmed_at)
     assert first[col["Time of application (ISO 8601)"]].endswith("+08:00")
     assert first[col["Check-in code"]] == speakers[0].check_in_code
     guarded = [r for r in body if r[col["Application"]] == str(both.id)]
     assert [r[col["Case"]] for r in guarded] == ["第1案", "第2案"]
-    assert guarded[0][col["Name"]] == "'=HYPERLINK(\"http://evil\")"
+    assert guarded[0][col["Full name"]] == "'=HYPERLINK(\"http://evil\")"
     assert guarded[0][col["Organisation"]] == "'+886 協會"
-    assert [r[col["Place"]] for r in guarded] == ["Waiting list", "Speaking place"]
-    statuses = {r[col["Name"]]: r[col["Status"]] for r in body}
+    assert [r[col["Place held"]] for r in guarded] == ["Waiting list", "Speaking place"]
+    statuses = {r[col["Full name"]]: r[col["Status"]] for r in body}
     assert statuses["已取消"] == "Cancelled" and statuses["未確認"] == "Waiting for e-mail confirmation"
-    assert {r[col["Place"]] for r in body if r[col["Name"]].startswith("旁聽")} == {"Gallery seat", "Overflow room"}
+    assert {r[col["Place held"]] for r in body if r[col["Full name"]].startswith("旁聽")} == {"Gallery seat", "Overflow room"}
 
 
 def test_ods_is_a_spreadsheet_libreoffice_can_open(client, counties, sign_in, crowd):
@@ -95,9 +95,9 @@ def test_ods_is_a_spreadsheet_libreoffice_can_open(client, counties, sign_in, cr
     header = [text for _, text in cells(rows[0])]
     first = cells(rows[1])
     assert first[0] == ("float", str(speakers[0].id))
-    assert first[header.index("Name")] == ("string", "講者0")
+    assert first[header.index("Full name")] == ("string", "講者0")
     assert first[header.index("Position")] == ("float", "1")
-    names = [cells(r)[header.index("Name")][1] for r in rows[1:]]
+    names = [cells(r)[header.index("Full name")][1] for r in rows[1:]]
     assert '=HYPERLINK("http://evil")' in names  # a string cell is never a formula: kept as written
 
 
