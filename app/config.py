@@ -57,6 +57,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@landuse-participation.tw")
     MEETINGS_PER_PAGE = 20
+    # The address links in e-mails start with; in production set it, so that no Host header a
+    # client sends can put another site's address into a confirmation link.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
 
     @classmethod
     def database_url(cls, instance_path):

@@ -66,3 +66,10 @@ def test_confirming_twice_is_refused(make, db):
     person = make.application(meeting)
     with pytest.raises(registrations.AlreadyUsed):
         registrations.confirm_application(person, now=make.now())
+
+
+def test_links_in_mail_start_with_the_configured_public_address(make, db, app):
+    app.config["PUBLIC_BASE_URL"] = "https://participation.example.gov.tw"
+    person = make.application(make.open_meeting(), confirm=False)
+    mail = db.session.query(OutboxMessage).filter_by(application_id=person.id).one()
+    assert "https://participation.example.gov.tw/registration/confirm/" in mail.body
