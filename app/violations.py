@@ -84,6 +84,10 @@ MESSAGES = {
     "note_required": _l("Give the reason for not accepting the claim; the applicant is told."),
     "rejection_reason_required": _l("Give the reason for not accepting the application; the applicant is told."),
     "meeting_closed_for_records": _l("This meeting is cancelled or over; no more applications can be recorded."),
+    "pool_for_speakers": _l("Only speakers have pools; observers are seated by time of application."),
+    "too_long_normalised": _l("This is too long once written in standard form; please shorten it."),
+    "case_has_applications": _l("Open applications to speak on this case: %(count)s. Reject or cancel them "
+                                "(the applicants are told why) before removing the case."),
     "until_in_past": _l("Give a date from today onwards."),
     "phase_only_for_planning": _l("Planning phases (initial, middle, final) apply only to symposia and workshops."),
 }

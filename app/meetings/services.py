@@ -93,7 +93,7 @@ def update_meeting(meeting: Meeting, data: dict, *, actor, now: datetime, expect
         raise RuleViolation(problems)
     changed = sorted(k for k in (*DESCRIPTIVE_FIELDS, *SETTING_NAMES)
                      if k in data and getattr(meeting, k) != data[k])
-    reallocating = meeting.status != DRAFT and bool(set(changed) & set(SETTING_NAMES))
+    reallocating = bool(set(changed) & set(SETTING_NAMES))  # drafts too: staff may have recorded applications
     if reallocating:  # fewer or more places: the allocation runs again, under its lock (V3, V7)
         meeting = lock_meeting(meeting.id)
         if expected_sequence != meeting.sequence:
@@ -104,10 +104,11 @@ def update_meeting(meeting: Meeting, data: dict, *, actor, now: datetime, expect
                        departure_reason, actor, now)
     touch(meeting, now)
     audit.record(actor, "meeting.updated", meeting, {"fields": changed}, now=now)
-    if reallocating:
+    told = meeting.status != DRAFT and bool(set(changed) & REGISTRANTS_TOLD_OF)
+    if reallocating:  # one e-mail per person: the meeting-changed mail carries their place too
         from ..registrations.services import reallocate_and_notify
-        reallocate_and_notify(meeting, now=now)
-    if meeting.status != DRAFT and set(changed) & REGISTRANTS_TOLD_OF:
+        reallocate_and_notify(meeting, now=now, notify=not told)
+    if told:
         _notify_registrants(meeting, now)
     return meeting
 

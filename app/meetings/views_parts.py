@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 
 from ..dbtypes import utcnow
 from ..extensions import db
-from ..formflow import form_status, submit
+from ..formflow import form_status, refuse, submit
 from ..timefmt import from_local, to_local
+from ..violations import RuleViolation
 from . import agenda
 from .forms import AgendaItemForm, AttendanceForm, CaseForm
 from .models import AgendaItem, ReviewCase, SuggestedAttendance
@@ -103,7 +104,11 @@ def remove(meeting_id, part, part_id):
     """Remove an agenda item, case or suggested-attendance row."""
     meeting = _managed_meeting(meeting_id)
     row = _part_or_404(meeting, PARTS[part], part_id)
-    agenda.remove_part(meeting, row, actor=current_user, now=utcnow())
+    try:
+        agenda.remove_part(meeting, row, actor=current_user, now=utcnow())
+    except RuleViolation as violation:
+        refuse(None, violation)
+        return redirect(url_for("meetings_staff.manage", meeting_id=meeting_id))
     db.session.commit()
     flash(gettext("Removed."), "success")
     return redirect(url_for("meetings_staff.manage", meeting_id=meeting.id))

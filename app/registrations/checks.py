@@ -78,7 +78,12 @@ def admission_problems(meeting, *, kind, email_key, name_key, phone_key, org_key
     if kind == "speak":
         taken = group_speaking_on(meeting.id, case_keys, org_key, exclude_id=exclude_id)  # V5
         if taken:
-            titles = {c.id: c.title for c in meeting.cases}
-            names = "、".join(titles.get(k, meeting.title) for k in taken)
-            return [Problem("organisation", "group_has_speaker", {"cases": names})]
+            return [group_problem(meeting, taken)]
     return []
+
+
+def group_problem(meeting, taken: list[int]) -> Problem:
+    """V5's refusal, naming the cases on which the group already has a speaker."""
+    titles = {c.id: c.title for c in meeting.cases}
+    names = "、".join(titles.get(k, meeting.title) for k in taken)
+    return Problem("organisation", "group_has_speaker", {"cases": names})

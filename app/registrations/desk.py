@@ -4,6 +4,7 @@ Each is audited and re-runs the allocation under the meeting's lock. They flush,
 from datetime import date, datetime
 
 from .. import audit
+from ..dbtypes import utcnow
 from ..extensions import db
 from ..locking import lock_meeting
 from ..meetings.models import RuleDeparture
@@ -18,7 +19,17 @@ from . import mails
 from .checks import admission_problems
 from .models import ACTIVE, CHANNELS, REJECTED, Application, SpeakingRequest, Suspension
 from .placing import clear_places
-from .services import activate, build_application, case_keys, content_problems, person_keys, reallocate_and_notify
+from .services import (
+    activate,
+    build_application,
+    case_keys,
+    content_problems,
+    key_problems,
+    person_keys,
+    reallocate_and_notify,
+)
+
+REPRESENTATIVES_IN_PRINCIPLE = 5
 
 
 def _locked(application: Application):
@@ -27,16 +38,17 @@ def _locked(application: Application):
     return meeting, db.session.get(Application, application_id, populate_existing=True)
 
 
-def record_other_channel(meeting, data: dict, *, actor, now: datetime) -> Application:
+def record_other_channel(meeting, data: dict, *, actor, now: datetime | None = None) -> Application:
     """Record an application that came by phone, fax, paper, e-mail or on site (V4): active at once,
-    with `now` as its time of application, in the other-channels pool."""
+    in the other-channels pool, its time of application `now` or the clock read under the lock."""
     if data.get("channel") not in CHANNELS[1:]:
         raise RuleViolation.one("channel", "channel_required")
     meeting = lock_meeting(meeting.id)
+    now = now or utcnow()
     if meeting.status == "cancelled" or now >= meeting.ends_at:
         raise RuleViolation.one("channel", "meeting_closed_for_records")
     keys = person_keys(data)
-    problems = content_problems(data | {"consent": True})
+    problems = content_problems(data | {"consent": True}) + key_problems(keys)
     problems += admission_problems(meeting, kind=data["kind"], case_keys=case_keys(meeting, data), now=now,
                                   **{k: keys[k] for k in ("email_key", "name_key", "phone_key", "org_key")})
     if not (keys["email_key"] or keys["phone_key"]):
@@ -99,6 +111,8 @@ def move_pool(application: Application, *, pool: str, actor, now: datetime):
     meeting, application = _locked(application)
     if application.status != ACTIVE:
         raise RuleViolation.one("pool", "not_active")
+    if application.kind != "speak":
+        raise RuleViolation.one("pool", "pool_for_speakers")
     before, application.pool = application.pool, pool
     db.session.flush()
     reallocate_and_notify(meeting, now=now)
@@ -123,6 +137,10 @@ def set_caps(meeting, *, speaker_cap: int, representative_cap: int, reason: str,
     if speaker_cap != meeting.speaker_cap and speaker_cap != profile_cap:
         meeting.departures.append(RuleDeparture(setting="speaker_cap", profile_value=profile_cap, value=speaker_cap,
                                                 reason=reason.strip(), actor_id=getattr(actor, "id", None), at=now))
+    if representative_cap != meeting.representative_cap and representative_cap > REPRESENTATIVES_IN_PRINCIPLE:
+        meeting.departures.append(RuleDeparture(  # V4: 1 to 5 in principle, at most 10 when necessary
+            setting="representative_cap", profile_value=REPRESENTATIVES_IN_PRINCIPLE, value=representative_cap,
+            reason=reason.strip(), actor_id=getattr(actor, "id", None), at=now))
     meeting.speaker_cap, meeting.representative_cap = speaker_cap, representative_cap
     touch(meeting, now)
     reallocate_and_notify(meeting, now=now)
@@ -135,6 +153,8 @@ def suspend_person(organizer, data: dict, *, actor, now: datetime) -> Suspension
     """Bar a person from applying to the organizer's meetings until a date (V15)."""
     problems = []
     email_key, phone_key = normalise_email(data.get("email", "")), normalise_phone(data.get("phone", ""))
+    problems += key_problems({"email_key": email_key, "phone_key": phone_key,
+                              "name_key": normalise_name(data.get("name", ""))})
     if not (email_key or phone_key):
         problems.append(Problem("email", "contact_required"))
     if not (data.get("reason") or "").strip():

@@ -7,7 +7,7 @@ from flask_babel import force_locale, gettext
 from ..calendar import build_calendar
 from ..outbox.services import attachment, enqueue_mail
 from . import links
-from .placing import holds_place
+from .placing import holds_place, place_change, place_summary
 from .wording import place_lines
 
 
@@ -59,15 +59,17 @@ def send_received(application, *, now):
                  with_calendar=holds_place(application))
 
 
-def send_place_changed(application, *, now):
-    """The allocation moved the applicant: promoted, waitlisted, moved to or from the overflow room."""
+def send_place_changed(application, before: dict, *, now):
+    """The allocation moved the applicant: a place gained (promoted), lost (waiting list), or an
+    observer moved from the gallery to the overflow room (V7)."""
+    change = place_change(before, place_summary(application))
     with force_locale(application.locale or "zh_Hant_TW"):
-        if application.outcome == "overflow":  # an observer moved out of the gallery (V7)
-            topic, subject = "registration.overflow", gettext("You are seated in the overflow room")
-        elif holds_place(application):
-            topic, subject = "registration.promoted", gettext("You have a place")
-        else:
+        if change == "lost":
             topic, subject = "registration.waitlisted", gettext("Your place has changed")
+        elif change == "to_overflow":
+            topic, subject = "registration.overflow", gettext("You are seated in the overflow room")
+        else:
+            topic, subject = "registration.promoted", gettext("You have a place")
     return _send(application, topic, subject, "registration_place_changed", now=now,
                  with_calendar=holds_place(application))
 

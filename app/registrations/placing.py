@@ -18,12 +18,28 @@ def active_applications(meeting_id: int) -> list[Application]:
         .options(selectinload(Application.requests)).order_by(Application.confirmed_at, Application.id)))
 
 
-def place_summary(application: Application) -> tuple:
-    """What the application holds now, comparable between runs: one (case, outcome, position) per
-    speaking request, or the observer's outcome and position."""
+def place_summary(application: Application) -> dict:
+    """What the application holds now, comparable between runs: the outcome of each speaking request
+    by case, or the observer's outcome (case 0). Positions are left out: moving up a queue is shown
+    on the applicant's page, not mailed."""
     if application.kind == SPEAK:
-        return tuple((r.case_key, r.outcome, r.position) for r in application.requests if r.active)
-    return ((0, application.outcome, application.position),)
+        return {r.case_key: r.outcome for r in application.requests if r.active}
+    return {0: application.outcome}
+
+
+def place_change(before: dict, after: dict) -> str | None:
+    """How an application's places moved between two runs: 'lost' (a place became none), 'gained',
+    'to_overflow' (an observer left the gallery for the overflow room), or None."""
+    seated, keys = rules.SEATED, set(before) | set(after)
+    if any(before.get(k) in seated and after.get(k) not in seated for k in keys):
+        return "lost"
+    if any(before.get(k) not in seated and after.get(k) in seated for k in keys):
+        return "gained"
+    if any(before.get(k) == rules.OVERFLOW and after.get(k) == rules.GALLERY for k in keys):
+        return "gained"  # from the overflow room into the gallery
+    if any(before.get(k) == rules.GALLERY and after.get(k) == rules.OVERFLOW for k in keys):
+        return "to_overflow"
+    return None
 
 
 def holds_place(application: Application) -> bool:
@@ -33,9 +49,10 @@ def holds_place(application: Application) -> bool:
     return application.outcome in rules.SEATED
 
 
-def reallocate(meeting) -> list[tuple[Application, tuple]]:
+def reallocate(meeting) -> list[tuple[Application, dict]]:
     """Run the allocation for `meeting` and store it; return (application, previous summary) for
-    every application whose place changed. The caller holds the meeting's lock (locking.lock_meeting)."""
+    every application whose places changed (place_change). The caller holds the meeting's lock
+    (locking.lock_meeting)."""
     applications = active_applications(meeting.id)
     before = {a.id: place_summary(a) for a in applications}
     speaker_bids, observer_bids, requests = [], [], {}
@@ -61,7 +78,7 @@ def reallocate(meeting) -> list[tuple[Application, tuple]]:
     for application_id, place in observers.items():
         _store(by_id[application_id], place)
     db.session.flush()
-    return [(a, before[a.id]) for a in applications if place_summary(a) != before[a.id]]
+    return [(a, before[a.id]) for a in applications if place_change(before[a.id], place_summary(a))]
 
 
 def _store(row, place: rules.Place):

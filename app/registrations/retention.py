@@ -3,9 +3,10 @@ promises: one year after the meeting, every application (whatever its status) an
 written about it are deleted."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from .. import audit
+from ..audit import AuditEntry
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..outbox.models import OutboxMessage
@@ -23,6 +24,9 @@ def purge_personal_data(*, now: datetime) -> int:
     if not ids:
         return 0
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.application_id.in_(ids)))
+    # The audit trail keeps who did what and when, not the reasons and notes written about the person.
+    db.session.execute(update(AuditEntry).where(AuditEntry.target_type == "applications",
+                                                AuditEntry.target_id.in_(ids)).values(details={}))
     meetings = db.session.scalars(select(Application.meeting_id).where(Application.id.in_(ids)).distinct()).all()
     db.session.execute(delete(Application).where(Application.id.in_(ids)))
     for meeting_id in meetings:

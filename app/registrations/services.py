@@ -5,9 +5,11 @@ and ends by re-running the allocation from the rows (placing.reallocate).
 """
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..dbtypes import utcnow
 from ..extensions import db
 from ..locking import lock_meeting
 from ..rules import Problem
@@ -15,7 +17,7 @@ from ..rules.names import normalise_email, normalise_name, normalise_phone, norm
 from ..rules.periods import cancellation_notice_by
 from ..violations import RuleViolation
 from . import links, mails
-from .checks import admission_problems, window_problems
+from .checks import admission_problems, group_problem, group_speaking_on, window_problems
 from .models import ACTIVE, CANCELLED, SPEAK, UNCONFIRMED, Application, SpeakingRequest
 from .placing import clear_places, reallocate
 
@@ -24,6 +26,17 @@ CHECK_IN_ATTEMPTS = 5
 
 class AlreadyUsed(Exception):
     """The confirmation link was used before (the application is no longer waiting for it)."""
+
+
+# The columns that hold each key (Application.*_key): NFKC can lengthen text (㍿ → 株式会社).
+KEY_LIMITS = {"name_key": ("name", 80), "org_key": ("organisation", 120), "village_key": ("village", 90),
+              "email_key": ("email", 254), "phone_key": ("phone", 40)}
+
+
+def key_problems(keys: dict) -> list[Problem]:
+    """Keys too long for their columns once normalised: refused beside the field, not a database error."""
+    return [Problem(field, "too_long_normalised") for key, (field, limit) in KEY_LIMITS.items()
+            if len(keys.get(key, "")) > limit]
 
 
 def person_keys(data: dict) -> dict:
@@ -87,15 +100,17 @@ def build_application(meeting, data: dict, *, now: datetime) -> Application:
 
 def submit_application(meeting, data: dict, *, now: datetime) -> Application:
     """Take an online application (W1 window open), then ask for e-mail confirmation; it holds no
-    place until confirmed (V6). Refusals (V5, V15, W1) raise RuleViolation with the exact reason."""
+    place until confirmed (V6). Refusals (W1, V5 for groups) raise RuleViolation with the exact reason."""
     problems = window_problems(meeting, now) + content_problems(data)
-    if problems:
-        raise RuleViolation(problems)
     keys = person_keys(data)
-    problems = admission_problems(meeting, kind=data["kind"], case_keys=case_keys(meeting, data), now=now,
-                                  **{k: keys[k] for k in ("email_key", "name_key", "phone_key", "org_key")})
+    problems += key_problems(keys)
     if problems:
         raise RuleViolation(problems)
+    # Whether a person is suspended (V15) or has applied (V5) is theirs to know: it is checked when
+    # they confirm from their own mailbox. Which groups have a speaker is public already.
+    taken = group_speaking_on(meeting.id, case_keys(meeting, data), keys["org_key"])
+    if data["kind"] == SPEAK and taken:
+        raise RuleViolation([group_problem(meeting, taken)])
     application = build_application(meeting, data, now=now)
     db.session.add(application)
     db.session.flush()
@@ -105,13 +120,15 @@ def submit_application(meeting, data: dict, *, now: datetime) -> Application:
     return application
 
 
-def confirm_application(application: Application, *, now: datetime) -> Application:
-    """The applicant confirmed the address: the application becomes active with `now` as its time of
-    application (V6, V7), gets a check-in code, and the allocation runs."""
+def confirm_application(application: Application, *, now: datetime | None = None) -> Application:
+    """The applicant confirmed the address: the application becomes active with its time of
+    application (V6, V7) — `now`, or the clock read once the lock is held, so that the order of
+    times is the order of confirmations — gets a check-in code, and the allocation runs."""
     if application.status != UNCONFIRMED:
         raise AlreadyUsed()
     application_id = application.id
     meeting = lock_meeting(application.meeting_id)
+    now = now or utcnow()
     application = db.session.get(Application, application_id, populate_existing=True)
     if application.status != UNCONFIRMED:  # confirmed by a concurrent request that held the lock first
         raise AlreadyUsed()
@@ -143,17 +160,21 @@ def activate(application: Application, *, now: datetime):
                 db.session.flush()
             return
         except IntegrityError as error:
+            if "group_case" in str(error.orig):
+                raise RuleViolation.one("organisation", "group_has_speaker", cases=application.meeting.title) \
+                    from error
             if "check_in_code" not in str(error.orig):
                 raise RuleViolation.one("email", "already_applied") from error
     raise RuntimeError("could not draw a unique check-in code")
 
 
-def reallocate_and_notify(meeting, *, now: datetime, quiet=frozenset()):
-    """Run the allocation and e-mail everyone whose place changed (except `quiet`, told otherwise)."""
+def reallocate_and_notify(meeting, *, now: datetime, quiet=frozenset(), notify: bool = True):
+    """Run the allocation and e-mail everyone who gained or lost a place or moved between gallery and
+    overflow room (except `quiet`, told otherwise; nobody when `notify` is false)."""
     changed = reallocate(meeting)
-    for application, _before in changed:
-        if application.id not in quiet:
-            mails.send_place_changed(application, now=now)
+    for application, before in changed:
+        if notify and application.id not in quiet:
+            mails.send_place_changed(application, before, now=now)
     return changed
 
 
@@ -191,3 +212,29 @@ def notify_registrants(meeting, *, now: datetime):
     from .placing import active_applications
     for application in active_applications(meeting.id):
         mails.send_meeting_changed(application, now=now)
+
+
+def _open_requests(meeting_id: int, *where):
+    return (select(func.count()).select_from(SpeakingRequest).join(Application)
+            .where(SpeakingRequest.meeting_id == meeting_id, Application.status.in_((ACTIVE, UNCONFIRMED)), *where))
+
+
+def has_meeting_wide_speakers(meeting) -> bool:
+    """Whether active or unconfirmed speakers asked to speak on the meeting as a whole (case key 0)."""
+    return bool(db.session.scalar(_open_requests(meeting.id, SpeakingRequest.case_key == 0)))
+
+
+def adopt_first_case(meeting, case):
+    """The meeting's first case becomes what its meeting-wide speakers asked for: same queue, same
+    places (the caller holds the meeting's lock)."""
+    db.session.flush()
+    for request in db.session.scalars(select(SpeakingRequest).where(
+            SpeakingRequest.meeting_id == meeting.id, SpeakingRequest.case_key == 0)):
+        request.case, request.case_key = case, case.id
+    db.session.flush()
+    reallocate(meeting)
+
+
+def open_requests_on(case) -> int:
+    """How many active or unconfirmed applications ask to speak on the case."""
+    return db.session.scalar(_open_requests(case.meeting_id, SpeakingRequest.case_key == case.id))

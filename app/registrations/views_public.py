@@ -163,7 +163,7 @@ def confirm(token):
         return render_template("registrations/confirm.html", application=application, meeting=meeting,
                                form=form, token=token), form_status(form)
     try:
-        application = confirm_application(application, now=now)
+        application = confirm_application(application)  # its time of application is read under the lock
     except RuleViolation as violation:  # V5, V15: nothing is kept
         db.session.rollback()
         return _refused(meeting, violation.problems)

@@ -183,14 +183,16 @@ def test_a_speaker_chooses_a_case_of_this_meeting(visitor, make):
     assert count(Application) == 0
 
 
-def test_a_second_application_of_the_same_person_is_refused_V5(visitor, make):
+def test_a_second_application_of_the_same_person_is_refused_when_confirmed_V5(visitor, make):
     meeting = make.open_meeting()
     make.application(meeting, email="same@example.tw")
     make.commit()
-    response = apply(visitor, meeting, email=" SAME@example.tw ")
-    assert response.status_code == 400
-    assert field_error(response, "email").startswith("You already have an application for this meeting")
-    assert count(Application) == 1
+    # The form does not tell a stranger whether an address has applied; its owner learns it on confirming.
+    assert apply(visitor, meeting, email=" SAME@example.tw ").status_code == 302
+    refused = visitor.post(confirm_path("SAME@example.tw"))
+    assert refused.status_code == 409
+    assert "You already have an application for this meeting" in text_of(refused)
+    assert count(Application, Application.status == "active") == 1
 
 
 def test_a_group_that_already_has_a_speaker_is_refused_whatever_the_spelling_V5(visitor, make):
@@ -209,11 +211,14 @@ def test_a_suspended_person_is_told_whom_to_contact_and_not_why_V15(visitor, mak
     desk.suspend_person(meeting.organizer, {"email": "noisy@example.tw", "reason": "多次干擾會議秩序",
                                             "until": date.today() + timedelta(days=90)}, actor=None, now=make.now())
     make.commit()
-    response = apply(visitor, meeting, email="Noisy@example.tw")
-    assert response.status_code == 400
-    assert "Please contact the secretariat: 國土計畫科 04-2222-3333" in field_error(response, "email")
+    submitted = apply(visitor, meeting, email="Noisy@example.tw")
+    assert submitted.status_code == 302 and "Please contact the secretariat" not in text_of(visitor.get(
+        submitted.headers["Location"]))  # nothing revealed to whoever typed the address
+    response = visitor.post(confirm_path("Noisy@example.tw"))
+    assert response.status_code == 409
+    assert "Please contact the secretariat: 國土計畫科 04-2222-3333" in text_of(response)
     assert "干擾" not in text_of(response)
-    assert count(Application) == 0
+    assert count(Application, Application.status == "active") == 0
 
 
 @pytest.mark.parametrize("fields, field", [

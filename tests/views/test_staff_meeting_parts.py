@@ -185,3 +185,17 @@ def test_parts_of_another_meeting_or_organizer_cannot_be_edited(app, client, db,
                         data={"title": "規劃人員改的"}).status_code == 403
     db.session.expire_all()
     assert db.session.get(ReviewCase, case_id).title == "第一案"
+
+
+def test_a_case_with_applications_to_speak_is_not_removed_and_staff_are_told_why(client, db, counties, sign_in,
+                                                                                  make):
+    meeting = make.open_meeting(counties.a, cases=2)
+    case_id = meeting.cases[0].id
+    make.application(meeting, case_ids=[case_id])
+    make.commit()
+    sign_in(counties.secretariat_a)
+    client.set_cookie("lang", "en")
+    response = client.post(f"/staff/meetings/{meeting.id}/cases/{case_id}/delete", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Open applications to speak on this case: 1." in response.get_data(as_text=True)
+    assert count(ReviewCase, ReviewCase.id == case_id) == 1
