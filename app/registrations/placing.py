@@ -3,12 +3,14 @@
 Places are never counters: every run recounts every active application, so a cancellation, a
 rejected claim or a raised cap frees places simply by running it again.
 """
-from sqlalchemy import select
+from collections import defaultdict
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..rules import allocation as rules
-from .models import ACTIVE, OBSERVE, SPEAK, Application
+from .models import ACTIVE, OBSERVE, SPEAK, Application, SpeakingRequest
 
 
 def active_applications(meeting_id: int) -> list[Application]:
@@ -52,37 +54,58 @@ def holds_place(application: Application) -> bool:
 def reallocate(meeting) -> list[tuple[Application, dict]]:
     """Run the allocation for `meeting` and store it; return (application, previous summary) for
     every application whose places changed (place_change). The caller holds the meeting's lock
-    (locking.lock_meeting)."""
-    applications = active_applications(meeting.id)
-    before = {a.id: place_summary(a) for a in applications}
-    speaker_bids, observer_bids, requests = [], [], {}
-    for application in applications:
-        if application.kind == OBSERVE:
-            observer_bids.append(rules.ObserverBid(key=application.id, at=application.confirmed_at,
-                                                   group=application.org_key, village=application.village_key))
-            continue
-        for request in application.requests:
-            if request.active:
-                requests[request.id] = request
-                speaker_bids.append(rules.SpeakerBid(
-                    key=request.id, case=request.case_key, at=application.confirmed_at, group=request.org_key,
-                    pool=application.pool, claim=request.claim))
-    speakers = rules.allocate_speakers(speaker_bids, speaker_cap=meeting.speaker_cap,
-                                       representative_cap=meeting.representative_cap)
-    observers = rules.allocate_observers(observer_bids, gallery_seats=meeting.gallery_seats,
-                                         per_group=meeting.observers_per_group,
-                                         per_village=meeting.observers_per_village)
-    for request_id, place in speakers.items():
-        _store(requests[request_id], place)
-    by_id = {a.id: a for a in applications}
-    for application_id, place in observers.items():
-        _store(by_id[application_id], place)
+    (locking.lock_meeting), so the work is kept short: plain rows in, and only rows whose place
+    changed are written."""
+    observers, requests = _active_rows(meeting.id)
+    before = defaultdict(dict)
+    for row in observers:
+        before[row.id][0] = row.outcome
+    for row in requests:
+        before[row.application_id][row.case_key] = row.outcome
+    speakers_placed = rules.allocate_speakers(
+        [rules.SpeakerBid(key=r.id, case=r.case_key, at=r.confirmed_at, group=r.org_key, pool=r.pool, claim=r.claim)
+         for r in requests], speaker_cap=meeting.speaker_cap, representative_cap=meeting.representative_cap)
+    observers_placed = rules.allocate_observers(
+        [rules.ObserverBid(key=r.id, at=r.confirmed_at, group=r.org_key, village=r.village_key) for r in observers],
+        gallery_seats=meeting.gallery_seats, per_group=meeting.observers_per_group,
+        per_village=meeting.observers_per_village)
+    after = defaultdict(dict)
+    for row in observers:
+        after[row.id][0] = observers_placed[row.id].outcome
+    for row in requests:
+        after[row.application_id][row.case_key] = speakers_placed[row.id].outcome
+    written = _write(SpeakingRequest, requests, speakers_placed) + _write(Application, observers, observers_placed)
+    if written:
+        db.session.expire_all()  # the ORM copies of the rows just written are stale
+    return [(db.session.get(Application, application_id), before[application_id])
+            for application_id in after if place_change(before[application_id], after[application_id])]
+
+
+def _active_rows(meeting_id: int):
+    """The allocation's input as plain rows: active observers, and active speakers' requests."""
     db.session.flush()
-    return [(a, before[a.id]) for a in applications if place_change(before[a.id], place_summary(a))]
+    observers = db.session.execute(
+        select(Application.id, Application.confirmed_at, Application.org_key, Application.village_key,
+               Application.outcome, Application.reason, Application.position)
+        .where(Application.meeting_id == meeting_id, Application.status == ACTIVE, Application.kind == OBSERVE)).all()
+    requests = db.session.execute(
+        select(SpeakingRequest.id, SpeakingRequest.application_id, SpeakingRequest.case_key, SpeakingRequest.org_key,
+               SpeakingRequest.claim, SpeakingRequest.outcome, SpeakingRequest.reason, SpeakingRequest.position,
+               Application.confirmed_at, Application.pool)
+        .join(Application, Application.id == SpeakingRequest.application_id)
+        .where(SpeakingRequest.meeting_id == meeting_id, SpeakingRequest.active.is_(True),
+               Application.status == ACTIVE)).all()
+    return observers, requests
 
 
-def _store(row, place: rules.Place):
-    row.outcome, row.reason, row.position = place.outcome, place.reason, place.position
+def _write(model, rows, placed: dict) -> int:
+    """UPDATE the rows whose outcome, reason or position changed (by primary key); return how many."""
+    changed = [{"id": r.id, "outcome": p.outcome, "reason": p.reason, "position": p.position}
+               for r in rows for p in (placed[r.id],) if (r.outcome, r.reason, r.position) != (
+                   p.outcome, p.reason, p.position)]
+    if changed:
+        db.session.execute(update(model), changed)
+    return len(changed)
 
 
 def clear_places(application: Application):
