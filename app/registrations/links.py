@@ -1,8 +1,10 @@
 """The applicant's private links, signed so that no account is needed: confirm the e-mail address,
 and manage (see, cancel) the application. Each carries the application's nonce, so staff can
 revoke a leaked link by issuing a new nonce."""
+import io
 import secrets
 
+import segno
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -28,6 +30,18 @@ def new_nonce() -> str:
 def new_check_in_code() -> str:
     """A short code for the sign-in desk, easy to read aloud and to type."""
     return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(CHECK_IN_LENGTH))
+
+
+def check_in_qr_svg(code: str | None) -> str | None:
+    """The check-in code as a QR code, an SVG data URI for an <img> (the CSP allows data: images)."""
+    return segno.make(code, error="m").svg_data_uri(scale=6, border=2) if code else None
+
+
+def check_in_qr_png(code: str) -> bytes:
+    """The check-in code as a QR code PNG, attached to the e-mails that carry the code."""
+    buffer = io.BytesIO()
+    segno.make(code, error="m").save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

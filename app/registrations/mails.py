@@ -37,6 +37,9 @@ def _send(application, topic: str, subject: str, template: str, *, now: datetime
         body = render_template(f"email/{template}.txt", application=application, meeting=meeting,
                                lines=place_lines(application), **context)
         files = [_meeting_ics(meeting)] if with_calendar else []
+        if with_calendar and application.check_in_code:  # a place held: the code for the sign-in desk (V2)
+            files.append(attachment(f"check-in-{application.check_in_code}.png", "image/png",
+                                    links.check_in_qr_png(application.check_in_code)))
         subject = f"{subject} — {meeting.title}"
     return enqueue_mail(application.email, subject, body, topic=topic, now=now, attachments=files,
                         application_id=application.id, meeting_id=meeting.id)

@@ -1,7 +1,6 @@
 """Public: apply to speak or observe, confirm the e-mail address, the applicant's own page."""
 import hmac
 
-import segno
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -112,11 +111,6 @@ def _application_for(token: str, purpose: str) -> Application:
     return application
 
 
-def check_in_qr(code: str | None) -> str | None:
-    """The check-in code as a QR code, an SVG data URI for an <img> (the CSP allows data: images)."""
-    return segno.make(code, error="m").svg_data_uri(scale=6, border=2) if code else None
-
-
 @bp.route("/meetings/<int:meeting_id>/register", methods=["GET", "POST"])
 @limiter.limit(_rate_limit, methods=["POST"])
 def apply(meeting_id):
@@ -184,7 +178,7 @@ def _manage_page(application, token: str, form, status: int = 200):
     return render_template(
         "registrations/manage.html", application=application, meeting=meeting, token=token, form=form,
         lines=place_lines(application) if application.status == ACTIVE else [],
-        qr=check_in_qr(application.check_in_code) if application.status == ACTIVE else None,
+        qr=links.check_in_qr_svg(application.check_in_code) if application.status == ACTIVE else None,
         cancellable=application.status in (ACTIVE, UNCONFIRMED) and now < meeting.ends_at,
         late=is_late_cancellation(meeting, now), cancel_by=cancellation_notice_by(meeting.starts_at)), status
 

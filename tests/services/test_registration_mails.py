@@ -9,6 +9,7 @@ from app.meetings.services import DESCRIPTIVE_FIELDS
 from app.outbox.worker import send_due
 from app.registrations import desk
 from app.registrations import services as registrations
+from app.registrations.links import check_in_qr_png
 from app.rules.venue import SETTING_NAMES
 
 from .. import factories
@@ -86,6 +87,9 @@ def test_received_mail_gives_check_in_code_and_meeting_calendar(make, db, smtp):
     assert "/registration/" in body.split("keep this link private")[1]
     event = event_of(message)
     assert str(event["UID"]) == meeting.uid and int(event["SEQUENCE"]) == meeting.sequence
+    qr, = [p for p in message.iter_attachments() if p.get_content_type() == "image/png"]
+    assert qr.get_filename() == f"check-in-{person.check_in_code}.png"
+    assert qr.get_content() == check_in_qr_png(person.check_in_code)[:] and qr.get_content()[:4] == b"\x89PNG"
 
 
 def test_waitlisted_applicant_is_told_their_position_and_gets_no_calendar_V3(make, db, smtp):
@@ -97,6 +101,7 @@ def test_waitlisted_applicant_is_told_their_position_and_gets_no_calendar_V3(mak
     last = only_mail(messages, people[-1], "registration.received")
     assert "you are number 2 on the waiting list" in body_of(last)
     assert event_of(last) is None
+    assert list(last.iter_attachments()) == []  # no calendar entry, no check-in QR code without a place
 
 
 def test_waitlisted_speaker_is_promoted_with_calendar_after_a_cancellation_V3(make, db, smtp):
