@@ -10,6 +10,7 @@
 4. Loads `/meetings` (filtered pages of 20) and `/meetings/<id>` on both servers with wrk, the
    same concurrency and duration, alternating app/bare (ABBA order) round after round, and
    prints requests/second, the app/bare ratio (target >= 0.60), latency and CPU shares.
+5. Runs benchmarks/registration_burst.py (500 applications to one meeting; its own docstring).
 
 Environment knobs: BENCH_DATABASE (portal_bench), BENCH_ROUNDS (5), BENCH_SECONDS (8),
 BENCH_CONNECTIONS (8), BENCH_CALENDAR_RUNS (7), BENCH_QUIET_WAIT (120: seconds to wait for other
@@ -263,7 +264,9 @@ def main() -> int:
     if noisy_pairs:
         print(f"\nWARNING: {noisy_pairs} pair(s) of runs stayed noisy after two repeats (another program used the "
               "CPU); the ratios are still side by side, but rerun on a quiet machine for clean absolute figures.")
-    return 0 if ok else 1
+    print("\n" + "=" * 100, flush=True)
+    burst = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "registration_burst.py")]).returncode
+    return 0 if ok and burst == 0 else 1
 
 
 def _stop_on_signal(signum, frame):
