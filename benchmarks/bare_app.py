@@ -7,11 +7,9 @@ parameters are the portal's, so the load generator sends both servers the same r
     BARE_DATABASE_URL=postgresql://portal@127.0.0.1:55432/portal_bench \
         gunicorn --chdir benchmarks bare_app:app
 """
-import os
-import threading
 from datetime import datetime, timezone
 
-import psycopg
+from bare_db import connection
 from flask import Flask, Response, abort, request
 
 COUNTIES = {"taipei", "new-taipei", "taoyuan", "taichung", "tainan", "kaohsiung", "keelung", "hsinchu-city",
@@ -22,15 +20,6 @@ PUBLIC = ("published", "postponed", "cancelled")
 PER_PAGE = 20
 
 app = Flask(__name__)
-_local = threading.local()
-
-
-def connection() -> psycopg.Connection:
-    """This thread's connection, opened on first use (a thread serves one request at a time)."""
-    conn = getattr(_local, "conn", None)
-    if conn is None or conn.closed:
-        conn = _local.conn = psycopg.connect(os.environ["BARE_DATABASE_URL"], autocommit=True)
-    return conn
 
 
 def _filters(args):

@@ -6,10 +6,7 @@ No extensions, no ORM, no templates, no CSRF, no locks: one psycopg 3 connection
     BARE_DATABASE_URL=postgresql://portal@127.0.0.1:55432/portal_burst \
         gunicorn --chdir benchmarks bare_insert_app:app
 """
-import os
-import threading
-
-import psycopg
+from bare_db import connection
 from flask import Flask, request
 
 FIELDS = ("kind", "name", "organisation", "township", "village", "email", "phone")
@@ -18,15 +15,6 @@ CREATE_TABLE = ("CREATE TABLE IF NOT EXISTS bare_inserts (id bigserial PRIMARY K
                 " created_at timestamptz NOT NULL DEFAULT now())")
 
 app = Flask(__name__)
-_local = threading.local()
-
-
-def connection() -> psycopg.Connection:
-    """This thread's connection, opened on first use (a thread serves one request at a time)."""
-    conn = getattr(_local, "conn", None)
-    if conn is None or conn.closed:
-        conn = _local.conn = psycopg.connect(os.environ["BARE_DATABASE_URL"], autocommit=True)
-    return conn
 
 
 @app.get("/health")

@@ -549,11 +549,7 @@ def main() -> int:
     return 0 if ok else 1
 
 
-def _stop_on_signal(signum, frame):
-    raise SystemExit(128 + signum)  # unwinds through main's `finally`, which stops the servers
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _stop_on_signal)
-    signal.signal(signal.SIGHUP, _stop_on_signal)
+    signal.signal(signal.SIGTERM, servers.stop_on_signal)
+    signal.signal(signal.SIGHUP, servers.stop_on_signal)
     sys.exit(main())

@@ -40,7 +40,7 @@ sys.path.insert(0, str(APP_DIR))
 
 from load import ensure_wrk, run_wrk, write_script  # noqa: E402
 from seed import bench_database_url, recreate_database, seed  # noqa: E402
-from servers import WORKER_OPTIONS, Server, machine_cpu, postgres_backend_pids  # noqa: E402
+from servers import WORKER_OPTIONS, Server, machine_cpu, postgres_backend_pids, stop_on_signal  # noqa: E402
 
 TARGET_RATIO, CALENDAR_LIMIT_S = 0.60, 1.0
 QUIET = 0.10  # background CPU share above which the machine is not quiet enough to measure
@@ -269,11 +269,7 @@ def main() -> int:
     return 0 if ok and burst == 0 else 1
 
 
-def _stop_on_signal(signum, frame):
-    raise SystemExit(128 + signum)  # unwinds through main's `finally`, which stops the servers
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _stop_on_signal)
-    signal.signal(signal.SIGHUP, _stop_on_signal)
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGHUP, stop_on_signal)
     sys.exit(main())

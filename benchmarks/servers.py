@@ -120,3 +120,8 @@ def machine_cpu() -> tuple[float, float]:
     ticks = os.sysconf("SC_CLK_TCK")
     idle = values[3] + values[4]  # idle + iowait
     return (sum(values) - idle) / ticks, sum(values) / ticks
+
+
+def stop_on_signal(signum, frame):
+    """SIGTERM/SIGHUP: unwind through the caller's `finally`, which stops the servers."""
+    raise SystemExit(128 + signum)
