@@ -47,7 +47,7 @@ LABELS = {
         "observers_per_village": _l("Observers per village or borough"),
         "minutes_per_speaker": _l("Minutes per speaker"),
         "comment_minutes_per_case": _l("Minutes of public comment per case"),
-        "representative_cap": _l("Representatives from other channels per case"),
+        "representative_cap": _l("Representatives per shared interest and case (other channels)"),
     },
     "registration": {
         "none": _l("No online registration for this meeting"),

@@ -64,7 +64,8 @@ class RecordForm(FlaskForm):
         description=_l("Under point 3(2) of the Ministry's Meeting and Venue Management Rules, people who share "
                        "a common interest and apply on paper, by e-mail, orally or on site pick from among "
                        "themselves 1 to 5 representatives to speak (at most 10 when necessary). Name the group "
-                       "so that its representatives can be counted together."))
+                       "the same way for each of its representatives: they are counted together, against the "
+                       "number of representatives per case and interest set on the list of applications."))
 
     def validate_party_statement(self, field):
         """A party-concerned claim says how the case concerns the applicant."""
@@ -87,9 +88,10 @@ class CapsForm(ManagePageForm):
 
     speaker_cap = IntegerField(_l("Online speakers per case"), validators=[InputRequired()],
                                description=_l("5 in principle, at most 10 when necessary (venue rules, point 3(1))."))
-    representative_cap = IntegerField(_l("Representatives from other channels per case"),
+    representative_cap = IntegerField(_l("Representatives per shared interest and case (other channels)"),
                                       validators=[InputRequired()],
-                                      description=_l("1 to 5, at most 10 when necessary (venue rules, point 3(2))."))
+                                      description=_l("1 to 5, at most 10 when necessary (venue rules, point 3(2)); "
+                                                     "counted for each group of parties sharing an interest."))
     reason = TextAreaField(_l("Reason for the change"), validators=[DataRequired(), Length(max=2000)],
                            description=_l("Recorded, and shown on the meeting page when it departs from your "
                                           "rule profile."))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..rules import allocation as rules
+from ..rules.names import normalise_name
 from .models import ACTIVE, OBSERVE, SPEAK, Application, SpeakingRequest
 
 
@@ -63,8 +64,9 @@ def reallocate(meeting) -> list[tuple[Application, dict]]:
     for row in requests:
         before[row.application_id][row.case_key] = row.outcome
     speakers_placed = rules.allocate_speakers(
-        [rules.SpeakerBid(key=r.id, case=r.case_key, at=r.confirmed_at, group=r.org_key, pool=r.pool, claim=r.claim)
-         for r in requests], speaker_cap=meeting.speaker_cap, representative_cap=meeting.representative_cap)
+        [rules.SpeakerBid(key=r.id, case=r.case_key, at=r.confirmed_at, group=r.org_key, pool=r.pool, claim=r.claim,
+                          interest=normalise_name(r.interest_group)) for r in requests],
+        speaker_cap=meeting.speaker_cap, representative_cap=meeting.representative_cap)
     observers_placed = rules.allocate_observers(
         [rules.ObserverBid(key=r.id, at=r.confirmed_at, group=r.org_key, village=r.village_key) for r in observers],
         gallery_seats=meeting.gallery_seats, per_group=meeting.observers_per_group,
@@ -91,7 +93,7 @@ def _active_rows(meeting_id: int):
     requests = db.session.execute(
         select(SpeakingRequest.id, SpeakingRequest.application_id, SpeakingRequest.case_key, SpeakingRequest.org_key,
                SpeakingRequest.claim, SpeakingRequest.outcome, SpeakingRequest.reason, SpeakingRequest.position,
-               Application.confirmed_at, Application.pool)
+               Application.confirmed_at, Application.pool, Application.interest_group)
         .join(Application, Application.id == SpeakingRequest.application_id)
         .where(SpeakingRequest.meeting_id == meeting_id, SpeakingRequest.active.is_(True),
                Application.status == ACTIVE)).all()

@@ -14,7 +14,7 @@ from ..meetings.queries import Page
 from ..outbox.models import OutboxMessage
 from ..params import MAX_PAGE, whole_number
 from ..rules import allocation as rules
-from ..rules.names import normalise_phone
+from ..rules.names import normalise_name, normalise_phone
 from .models import KINDS, OBSERVE, SPEAK, STATUSES, Application, SpeakingRequest
 from .placing import active_applications
 
@@ -110,7 +110,8 @@ def paginate_applications(query, page: int, per_page: int) -> Page:
 
 @dataclass
 class PlacesLine:
-    """Speaking places on one case in one pool: how many are used, the cap, how many wait."""
+    """Speaking places on one case in one pool (for other channels, per shared interest): how many
+    are used, the cap, how many wait."""
 
     case_key: int
     title: str
@@ -118,6 +119,7 @@ class PlacesLine:
     used: int
     cap: int
     waiting: int
+    interest: str = ""
 
 
 @dataclass
@@ -136,15 +138,17 @@ class DeskSummary:
 def desk_summary(meeting) -> DeskSummary:
     """Counts recomputed from the active applications' stored places."""
     applications = active_applications(meeting.id)
-    speaking, waiting = Counter(), Counter()
+    speaking, waiting, names = Counter(), Counter(), {}
     summary = DeskSummary(gallery_seats=meeting.gallery_seats)
     for application in applications:
         if application.kind == OBSERVE:
             summary.gallery_used += application.outcome == rules.GALLERY
             summary.overflow += application.outcome == rules.OVERFLOW
             continue
+        interest = normalise_name(application.interest_group) if application.pool == rules.OTHER else ""
+        names.setdefault(interest, application.interest_group.strip())
         for request in application.requests:
-            key = (request.case_key, application.pool)
+            key = (request.case_key, application.pool, interest)  # the allocation's queues (V3, V4)
             speaking[key] += request.outcome == rules.ALLOCATED
             waiting[key] += request.outcome == rules.WAITLISTED
             summary.pending_claims += request.claim == rules.CLAIM_PENDING
@@ -152,9 +156,10 @@ def desk_summary(meeting) -> DeskSummary:
     caps = {rules.ONLINE: meeting.speaker_cap, rules.OTHER: meeting.representative_cap}
     cases = [(c.id, c.title) for c in meeting.cases] or [(0, meeting.title)]
     for case_key, title in cases:
-        for pool in rules.POOLS:
-            summary.places.append(PlacesLine(case_key, title, pool, speaking[(case_key, pool)], caps[pool],
-                                             waiting[(case_key, pool)]))
+        other = sorted(k for k in set(speaking) | set(waiting) if k[:2] == (case_key, rules.OTHER))
+        for key in [(case_key, rules.ONLINE, "")] + (other or [(case_key, rules.OTHER, "")]):
+            summary.places.append(PlacesLine(case_key, title, key[1], speaking[key], caps[key[1]], waiting[key],
+                                             names.get(key[2], "")))
     summary.unconfirmed = db.session.scalar(select(func.count()).select_from(Application).where(
         Application.meeting_id == meeting.id, Application.status == "unconfirmed")) or 0
     return summary

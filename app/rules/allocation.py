@@ -33,7 +33,9 @@ OBSERVERS_PER_VILLAGE = "observers_per_village"  # V7
 
 @dataclass(frozen=True)
 class SpeakerBid:
-    """One confirmed request to speak on one case. `group` is a normalised organisation name or ''."""
+    """One confirmed request to speak on one case. `group` is a normalised organisation name or '';
+    `interest` (other channels only) the normalised name of the shared-interest parties whose
+    representative the speaker is, or ''."""
 
     key: Hashable
     case: Hashable
@@ -41,6 +43,13 @@ class SpeakerBid:
     group: str = ""
     pool: str = ONLINE
     claim: str = CLAIM_NONE
+    interest: str = ""
+
+    @property
+    def queue(self) -> tuple:
+        """The queue the bid waits in: per case, the online places (V3); per case and shared
+        interest, the representatives from other channels (V4)."""
+        return (self.case, self.pool, self.interest if self.pool == OTHER else "")
 
 
 @dataclass(frozen=True)
@@ -73,8 +82,10 @@ def _priority(bid: SpeakerBid):
 
 
 def allocate_speakers(bids, *, speaker_cap: int, representative_cap: int) -> dict:
-    """Places for every speaker bid: per case and pool, the first `cap` in V6 order are allocated,
-    the rest waitlisted in that order.
+    """Places for every speaker bid: per queue (SpeakerBid.queue) the first `cap` in V6 order are
+    allocated, the rest waitlisted in that order — `speaker_cap` online places per case (V3), and
+    `representative_cap` representatives per case for each group of parties sharing an interest
+    who applied by other channels (V4; those with no shared interest recorded form one such group).
 
     V5 allows one active bid per group and case; the database's partial unique index already
     refuses a second, so callers never pass one. Should one arrive, the earlier bid counts and the
@@ -89,8 +100,8 @@ def allocate_speakers(bids, *, speaker_cap: int, representative_cap: int) -> dic
             continue
         if bid.group:
             groups_seen.add((bid.case, bid.group))
-        queues[(bid.case, bid.pool)].append(bid)
-    for (_case, pool), queue in queues.items():
+        queues[bid.queue].append(bid)
+    for (_case, pool, _interest), queue in queues.items():
         waiting = 0
         for rank, bid in enumerate(sorted(queue, key=_priority)):
             if rank < caps[pool]:

@@ -95,6 +95,19 @@ def test_other_channels_have_their_own_representative_cap_V4():
     assert queue_order(places, bids, "c1", OTHER) == ([10, 11], [12, 13])  # V4
 
 
+def test_each_shared_interest_chooses_its_own_representatives_from_other_channels_V4():
+    residents = [SpeakerBid(key=f"r{i}", case="c1", at=t(i), pool=OTHER, interest="reclaimed-land-owners")
+                 for i in range(3)]
+    farmers = [SpeakerBid(key=f"f{i}", case="c1", at=t(i), pool=OTHER, interest="irrigation-association")
+               for i in range(3)]
+    online = [SpeakerBid(key=f"o{i}", case="c1", at=t(i), interest="ignored-online") for i in range(3)]
+    places = allocate_speakers(residents + farmers + online, speaker_cap=2, representative_cap=2)
+    assert {k for k, p in places.items() if p.outcome == ALLOCATED} == {"r0", "r1", "f0", "f1", "o0", "o1"}
+    assert (places["r2"].outcome, places["r2"].position) == (WAITLISTED, 1)
+    assert (places["f2"].outcome, places["f2"].position) == (WAITLISTED, 1)
+    assert places["o2"].outcome == WAITLISTED  # V3: online places ignore interests
+
+
 def test_caps_apply_per_case_V3():
     bids = [speak(i, i, case="c1") for i in range(3)] + [speak(10 + i, i, case="c2") for i in range(3)]
     places = allocate_speakers(bids, speaker_cap=2, representative_cap=2)
@@ -307,6 +320,16 @@ def speaker_bids(draw, max_size=40):
                        claim=draw(st.sampled_from(CLAIMS))) for k in keys]
 
 
+INTERESTS = ("", "owners", "farmers")
+
+
+@st.composite
+def representative_bids(draw, max_size=40):
+    keys = draw(st.lists(st.integers(0, 150), max_size=max_size, unique=True))
+    return [SpeakerBid(key=k, case=draw(st.sampled_from(CASES)), at=t(draw(_times)), pool=draw(st.sampled_from(POOLS)),
+                       claim=draw(st.sampled_from(CLAIMS)), interest=draw(st.sampled_from(INTERESTS))) for k in keys]
+
+
 @st.composite
 def observer_bids(draw, max_size=50):
     keys = draw(st.lists(st.integers(0, 150), max_size=max_size, unique=True))
@@ -495,3 +518,20 @@ def test_observer_cancellation_moves_the_first_overflow_into_the_gallery_V7(data
         assert after[overflow[0]] == Place(GALLERY, BY_TIME, seats)
     for key in overflow[1:]:
         assert after[key] == Place(OVERFLOW, BEYOND_SEATS, before[key].position - 1)
+
+
+@settings(max_examples=250, deadline=None)
+@given(bids=representative_bids(), speaker_cap=st.integers(1, 10), representative_cap=st.integers(1, 10))
+def test_representatives_are_capped_per_case_and_shared_interest_and_fill_their_places_V4(
+        bids, speaker_cap, representative_cap):
+    places = allocate_speakers(bids, speaker_cap=speaker_cap, representative_cap=representative_cap)
+    held, waiting = Counter(), set()
+    for bid in bids:
+        queue = (bid.case, bid.pool, bid.interest if bid.pool == OTHER else "")
+        if places[bid.key].outcome == ALLOCATED:
+            held[queue] += 1
+        elif places[bid.key].outcome == WAITLISTED:
+            waiting.add(queue)
+    cap = {ONLINE: speaker_cap, OTHER: representative_cap}
+    assert all(n <= cap[pool] for (_case, pool, _interest), n in held.items())
+    assert all(held[queue] == cap[queue[1]] for queue in waiting)  # nobody waits while a place is free

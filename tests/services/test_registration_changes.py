@@ -127,3 +127,17 @@ def test_purge_keeps_who_did_what_but_not_the_words_about_the_person(make, db):
     assert [e.action for e in entries] == ["registration.submitted", "registration.confirmed",
                                            "registration.rejected"]
     assert all(e.details == {} for e in entries)
+
+
+def test_each_shared_interest_has_its_own_representatives_from_other_channels_V4(make, db):
+    meeting = make.open_meeting()
+    desk.set_caps(meeting, speaker_cap=5, representative_cap=2, reason="每一共同利益團體二人", actor=None, now=make.now())
+
+    def record(interest, n):
+        return desk.record_other_channel(meeting, make.application_data(channel="paper", interest_group=interest),
+                                         actor=None, now=make.now() + timedelta(seconds=n))
+    owners = [record(name, n) for n, name in enumerate(["海埔地地主自救會", "海埔地地主 自救會", "海埔地地主自救會"])]
+    farmers = [record("蘭陽農田水利小組", 10 + n) for n in range(2)]
+    db.session.expire_all()
+    assert [p[1:] for p in places(owners)] == [("allocated", 1), ("allocated", 2), ("waitlisted", 1)]
+    assert [p[1:] for p in places(farmers)] == [("allocated", 1), ("allocated", 2)]

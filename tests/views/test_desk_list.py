@@ -51,6 +51,20 @@ def test_summary_counts_places_per_case_and_pool_V3_V4_V7(client, make, counties
     assert re.search(r"awaiting a decision</dt><dd><a [^>]*claim=pending[^>]*>1</a>", body)
 
 
+def test_summary_counts_representatives_per_shared_interest_V4(client, make, counties, sign_in, meeting):
+    case1, _case2 = meeting.cases
+    for n, interest in enumerate(["海埔地地主自救會"] * 6 + ["蘭陽農田水利小組"]):
+        desk_services.record_other_channel(meeting, make.application_data(channel="paper", interest_group=interest,
+                                                                          case_ids=[case1.id]),
+                                           actor=None, now=make.now() + timedelta(seconds=n))
+    make.commit()
+    sign_in(counties.secretariat_a)
+    body = text_of(client.get(f"/staff/meetings/{meeting.id}/applications"))
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td><td>(\d+)</td></tr>', body)
+    assert [(r[0], r[1].split(" · ")[-1], r[2], r[3]) for r in rows if " · " in r[1]] == [
+        ("第1案", "海埔地地主自救會", "5 of 5", "1"), ("第1案", "蘭陽農田水利小組", "1 of 5", "0")]
+
+
 def test_filters_by_kind_status_place_case_and_pending_claim(client, make, counties, sign_in, meeting):
     case1, case2 = meeting.cases
     base = make.now()
