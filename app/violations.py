@@ -88,6 +88,8 @@ MESSAGES = {
     "too_long_normalised": _l("This is too long once written in standard form; please shorten it."),
     "case_has_applications": _l("Open applications to speak on this case: %(count)s. Reject or cancel them "
                                 "(the applicants are told why) before removing the case."),
+    "cap_below_places_held": _l("Speakers who would lose the place they hold: %(count)s. Tick the box to go ahead; "
+                                "they are told by e-mail and keep their turn at the head of the waiting list."),
     "until_in_past": _l("Give a date from today onwards."),
     "phase_only_for_planning": _l("Planning phases (initial, middle, final) apply only to symposia and workshops."),
 }

@@ -18,7 +18,7 @@ from ..violations import RuleViolation
 from . import mails
 from .checks import admission_problems
 from .models import ACTIVE, CHANNELS, REJECTED, Application, SpeakingRequest, Suspension
-from .placing import clear_places
+from .placing import clear_places, places_lost
 from .services import (
     activate,
     build_application,
@@ -120,9 +120,11 @@ def move_pool(application: Application, *, pool: str, actor, now: datetime):
                  now=now, organizer_id=meeting.organizer_id)
 
 
-def set_caps(meeting, *, speaker_cap: int, representative_cap: int, reason: str, actor, now: datetime):
+def set_caps(meeting, *, speaker_cap: int, representative_cap: int, reason: str, actor, now: datetime,
+             accept_losses: bool = False):
     """Change the online speaker places (V3: 5, at most 10) and other-channel representatives
-    (V4: 1–5, at most 10) per case, with a recorded reason; more places promote people at once."""
+    (V4: 1–5, at most 10) per case, with a recorded reason; more places promote people at once.
+    Fewer places than are held take places away, which staff must accept explicitly."""
     problems = []
     for name, value in (("speaker_cap", speaker_cap), ("representative_cap", representative_cap)):
         if value is None or not 1 <= value <= SPEAKER_CAP_MAX:
@@ -132,6 +134,9 @@ def set_caps(meeting, *, speaker_cap: int, representative_cap: int, reason: str,
     if problems:
         raise RuleViolation(problems)
     meeting = lock_meeting(meeting.id)
+    lost = places_lost(meeting.id, speaker_cap=speaker_cap, representative_cap=representative_cap)
+    if lost and not accept_losses:
+        raise RuleViolation.one("accept_losses", "cap_below_places_held", count=lost)
     before = {"speaker_cap": meeting.speaker_cap, "representative_cap": meeting.representative_cap}
     profile_cap = meeting.organizer.profile.speaker_cap
     if speaker_cap != meeting.speaker_cap and speaker_cap != profile_cap:

@@ -95,6 +95,8 @@ class CapsForm(ManagePageForm):
     reason = TextAreaField(_l("Reason for the change"), validators=[DataRequired(), Length(max=2000)],
                            description=_l("Recorded, and shown on the meeting page when it departs from your "
                                           "rule profile."))
+    accept_losses = BooleanField(_l("If fewer places than are now held: take them from the last in order "
+                                    "(they are told by e-mail)"))
 
 
 class ClaimForm(ManagePageForm):

@@ -3,7 +3,7 @@
 Places are never counters: every run recounts every active application, so a cancellation, a
 rejected claim or a raised cap frees places simply by running it again.
 """
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -81,6 +81,17 @@ def reallocate(meeting) -> list[tuple[Application, dict]]:
         db.session.expire_all()  # the ORM copies of the rows just written are stale
     return [(db.session.get(Application, application_id), before[application_id])
             for application_id in after if place_change(before[application_id], after[application_id])]
+
+
+def places_lost(meeting_id: int, *, speaker_cap: int, representative_cap: int) -> int:
+    """How many speakers now holding a place would lose it under smaller caps (V3, V4)."""
+    held = Counter()
+    for row in _active_rows(meeting_id)[1]:
+        if row.outcome == rules.ALLOCATED:
+            interest = normalise_name(row.interest_group) if row.pool == rules.OTHER else ""
+            held[(row.case_key, row.pool, interest)] += 1
+    caps = {rules.ONLINE: speaker_cap, rules.OTHER: representative_cap}
+    return sum(max(0, n - caps[pool]) for (_case, pool, _interest), n in held.items())
 
 
 def _active_rows(meeting_id: int):

@@ -82,7 +82,7 @@ def caps(meeting_id):
     meeting, form = _desk_meeting(meeting_id), CapsForm()
     done, _ = submit(form, lambda: desk.set_caps(
         meeting, speaker_cap=form.speaker_cap.data, representative_cap=form.representative_cap.data,
-        reason=form.reason.data, actor=current_user, now=utcnow()),
+        reason=form.reason.data, actor=current_user, now=utcnow(), accept_losses=form.accept_losses.data),
         gettext("The number of places is changed; places were allocated again and everyone moved was told."),
         lambda _: url_for(".applications", meeting_id=meeting.id))
     return done or render_list(meeting, caps_form=form, status=400)

@@ -141,3 +141,20 @@ def test_each_shared_interest_has_its_own_representatives_from_other_channels_V4
     db.session.expire_all()
     assert [p[1:] for p in places(owners)] == [("allocated", 1), ("allocated", 2), ("waitlisted", 1)]
     assert [p[1:] for p in places(farmers)] == [("allocated", 1), ("allocated", 2)]
+
+
+def test_fewer_places_than_are_held_need_staff_to_accept_the_losses_V3(make, db):
+    meeting = make.open_meeting()
+    people = speakers(make, meeting, 5)
+    db.session.commit()
+    with pytest.raises(RuleViolation) as refused:
+        desk.set_caps(meeting, speaker_cap=3, representative_cap=5, reason="會場縮小", actor=None, now=make.now())
+    assert (refused.value.problems[0].code, refused.value.problems[0].params) == ("cap_below_places_held",
+                                                                                 {"count": 2})
+    db.session.rollback()
+    desk.set_caps(meeting, speaker_cap=3, representative_cap=5, reason="會場縮小", actor=None, now=make.now(),
+                  accept_losses=True)
+    db.session.expire_all()
+    assert [p[1:] for p in places(people)] == [("allocated", 1), ("allocated", 2), ("allocated", 3),
+                                               ("waitlisted", 1), ("waitlisted", 2)]
+    assert {m.recipient for m in mails(db, "registration.waitlisted")} == {people[3].email, people[4].email}

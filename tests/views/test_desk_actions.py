@@ -197,6 +197,19 @@ def test_cap_change_needs_a_reason_V3(client, counties, sign_in, full):
     assert count(Meeting, Meeting.speaker_cap == 6) == 0
 
 
+def test_fewer_places_than_are_held_are_refused_until_staff_accept_the_losses_V3(client, counties, sign_in, full):
+    meeting, people, _ = full
+    sign_in(counties.secretariat_a)
+    data = {"speaker_cap": "4", "representative_cap": "5", "reason": "會場縮小"}
+    refused = client.post(f"/staff/meetings/{meeting.id}/caps", data=data)
+    assert refused.status_code == 400
+    assert field_error(refused, "caps_accept_losses").startswith("Speakers who would lose the place they hold: 1.")
+    assert fresh(meeting).speaker_cap == 5 and place(people[4]) == ("allocated", 5)
+    accepted = client.post(f"/staff/meetings/{meeting.id}/caps", data=data | {"accept_losses": "y"})
+    assert accepted.status_code == 302
+    assert place(people[4]) == ("waitlisted", 1) and topics(people[4])[-1] == "registration.waitlisted"
+
+
 def test_application_page_shows_personal_data_history_and_who_was_told(client, counties, sign_in, full):
     _, people, claimant = full
     sign_in(counties.secretariat_a)
