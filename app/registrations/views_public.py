@@ -14,6 +14,7 @@ from ..rules.periods import cancellation_notice_by
 from ..timefmt import roc_datetime
 from ..violations import RuleViolation, apply_to_form, message_for
 from . import links
+from .availability import availability
 from .checks import window_problems
 from .forms_public import ApplicationForm, CancelForm, ConfirmForm
 from .models import ACTIVE, UNCONFIRMED, Application
@@ -129,7 +130,8 @@ def apply(meeting_id):
             db.session.commit()
             session[SENT_KEY] = {"meeting": meeting.id, "email": application.email}
             return redirect(url_for(".sent", meeting_id=meeting.id))
-    return render_template("registrations/apply.html", meeting=meeting, form=form), form_status(form, refused)
+    return render_template("registrations/apply.html", meeting=meeting, form=form,
+                           places=availability(meeting)), form_status(form, refused)
 
 
 @bp.get("/meetings/<int:meeting_id>/register/sent")

@@ -568,3 +568,17 @@ def test_the_forms_need_their_csrf_token(app_with, make):
     assert 'name="csrf_token"' in client.get(f"/meetings/{meeting.id}/register").get_data(as_text=True)
     with guarded.app_context():
         assert count(Application) == 1
+
+
+def test_a_full_meeting_says_so_before_anyone_applies_V3_V7(visitor, make):
+    meeting = make.open_meeting(make.organizer(gallery_seats=1), overflow_room="一樓大禮堂")
+    assert "Places already taken" not in text_of(visitor.get(f"/meetings/{meeting.id}/register"))
+    base = make.now()
+    for n in range(meeting.speaker_cap + 2):
+        make.application(meeting, at=base + timedelta(seconds=n))
+    make.application(meeting, "observe", at=base + timedelta(seconds=30))
+    make.commit()
+    page = text_of(visitor.get(f"/meetings/{meeting.id}/register"))
+    assert (f"{meeting.title}: all 5 online speaking places are taken and 2 people are on the waiting list"
+            in page)
+    assert "All gallery seats (1) are taken: new observers are seated in the overflow room, 一樓大禮堂" in page
