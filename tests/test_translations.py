@@ -3,6 +3,7 @@
 No app fixture: these tests read the source and the catalogue directly, and build their own app
 only to prove that the compiled catalogue is what people see.
 """
+import fnmatch
 import os
 import re
 import shutil
@@ -168,3 +169,12 @@ def test_a_rendered_page_uses_the_chinese_catalogue(zh_app):
     assert "國土計畫民眾參與平臺" in html
     assert "找不到網頁" in html
     assert "Page not found" not in html
+
+
+def test_babel_cfg_covers_every_template_so_no_text_escapes_the_catalogue():
+    with open(ROOT / "babel.cfg", encoding="utf-8") as cfg:
+        method_map, _options = parse_mapping_cfg(cfg)
+    patterns = [pattern for pattern, method in method_map if method == "jinja2"]
+    templates = [p.relative_to(ROOT).as_posix() for p in (ROOT / "app" / "templates").rglob("*") if p.is_file()]
+    uncovered = [t for t in templates if not any(fnmatch.fnmatch(t, p.replace("**", "*")) for p in patterns)]
+    assert uncovered == []

@@ -35,7 +35,7 @@ def _send(application, topic: str, subject: str, template: str, *, now: datetime
         context.setdefault("manage_url", external_url("registrations.manage",
                                                       token=links.make_token(application, links.MANAGE)))
         body = render_template(f"email/{template}.txt", application=application, meeting=meeting,
-                               lines=place_lines(application), **context)
+                               lines=place_lines(application), seated=with_calendar, **context)
         files = [_meeting_ics(meeting)] if with_calendar else []
         if with_calendar and application.check_in_code:  # a place held: the code for the sign-in desk (V2)
             files.append(attachment(f"check-in-{application.check_in_code}.png", "image/png",

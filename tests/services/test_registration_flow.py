@@ -73,3 +73,12 @@ def test_links_in_mail_start_with_the_configured_public_address(make, db, app):
     person = make.application(make.open_meeting(), confirm=False)
     mail = db.session.query(OutboxMessage).filter_by(application_id=person.id).one()
     assert "https://participation.example.gov.tw/registration/confirm/" in mail.body
+
+
+def test_mail_to_a_chinese_reader_is_written_in_chinese_throughout(make, db):
+    person = make.application(make.open_meeting(), name="林淑芬", locale="zh_Hant_TW")
+    received = db.session.query(OutboxMessage).filter_by(application_id=person.id, topic="registration.received").one()
+    assert received.subject.startswith("已收到申請")
+    assert received.body.startswith("林淑芬 您好：") and "申請時間" in received.body and "國土計畫民眾參與平臺" in received.body
+    english = ("Hello", "Your application", "Where", "keep this link private", "Land-use planning")
+    assert not [phrase for phrase in english if phrase in received.body]
