@@ -86,6 +86,16 @@ LABELS = {
         "group_full": _l("Group's observers full"),
         "village_full": _l("Village's observers full"),
     },
+    "mail_topic": {
+        "registration.confirm_email": _l("Confirm the e-mail address"),
+        "registration.received": _l("Application received"),
+        "registration.promoted": _l("A place"),
+        "registration.waitlisted": _l("Place lost: waiting list"),
+        "registration.overflow": _l("Moved to the overflow room"),
+        "registration.cancelled": _l("Cancellation"),
+        "registration.rejected": _l("Not accepted"),
+        "meeting.changed": _l("Meeting changed"),
+    },
     "action": {  # what the audit log and a meeting's history say for each recorded action
         "meeting.created": _l("Created the meeting"),
         "meeting.updated": _l("Changed the meeting's details"),

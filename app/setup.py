@@ -1,5 +1,6 @@
 """The register_* steps create_app runs: extensions, templates, hooks, errors, blueprints, CLI."""
-from flask import render_template, request
+import flask_wtf.i18n
+from flask import abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -30,12 +31,29 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+def _wtforms_translations():
+    """WTForms' own messages in the visitor's language. Flask-WTF asks Babel for `zh_Hant_TW`, which
+    WTForms names `zh_TW`; without this, Traditional Chinese pages showed WTForms' Simplified Chinese."""
+    from babel import support
+    from wtforms.i18n import messages_path
+    if not request:
+        return None
+    translations = getattr(request, "wtforms_translations", None)
+    if translations is None:
+        locale = str(get_locale())
+        translations = support.Translations.load(messages_path(), ["zh_TW" if locale.startswith("zh") else locale],
+                                                 domain="wtforms")
+        request.wtforms_translations = translations
+    return translations
+
+
 def register_extensions(app):
     """Bind the extensions to the app and import the models so that metadata is complete."""
     from . import models  # noqa: F401  (registers every table)
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    flask_wtf.i18n._get_translations = _wtforms_translations  # the module looks it up at each call
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     mail.init_app(app)
@@ -68,7 +86,14 @@ def register_templates(app):
 
 
 def register_request_hooks(app):
-    """Security headers on every response."""
+    """Refuse NUL characters in submitted text; security headers on every response."""
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No text anyone types contains NUL, and PostgreSQL refuses it in text columns (a 500 otherwise).
+        if any("\x00" in value for data in (request.form, request.args) for _key, values in data.lists()
+               for value in values):
+            abort(400)
 
     @app.after_request
     def security_headers(response):

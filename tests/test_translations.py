@@ -178,3 +178,18 @@ def test_babel_cfg_covers_every_template_so_no_text_escapes_the_catalogue():
     templates = [p.relative_to(ROOT).as_posix() for p in (ROOT / "app" / "templates").rglob("*") if p.is_file()]
     uncovered = [t for t in templates if not any(fnmatch.fnmatch(t, p.replace("**", "*")) for p in patterns)]
     assert uncovered == []
+
+
+def test_wtforms_own_messages_are_traditional_chinese_on_chinese_pages(tmp_path):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import DataRequired, Length
+
+    class Probe(FlaskForm):
+        name = StringField(validators=[DataRequired(), Length(max=3)])
+
+    with app.test_request_context(method="POST", data={"name": ""}):
+        form = Probe(meta={"csrf": False})
+        form.validate()
+        assert form.name.errors == ["此欄位是必需的。"]  # WTForms' zh_TW, not its Simplified 该字段是必填字段。

@@ -186,11 +186,13 @@ def meeting_fingerprint(meeting_id: int) -> tuple | None:
 
 
 def allocated_speakers(meeting_id: int) -> list:
-    """The speakers holding a place (V3–V6), in order per case: case key, position, name and
-    organisation only — the public list never loads contact details."""
+    """The speakers holding a place (V3–V6), in order per case — online places, then the
+    representatives of other channels by shared interest — with case key, position, name and
+    organisation only: the public list never loads contact details."""
     from ..registrations.models import Application, SpeakingRequest
     return list(db.session.execute(
         select(SpeakingRequest.case_key, SpeakingRequest.position, Application.name, Application.organisation)
         .join(Application, Application.id == SpeakingRequest.application_id)
         .where(*_allocated_speakers_filter(meeting_id))
-        .order_by(SpeakingRequest.case_key, SpeakingRequest.position, SpeakingRequest.id)))
+        .order_by(SpeakingRequest.case_key, Application.pool, Application.interest_group, SpeakingRequest.position,
+                  SpeakingRequest.id)))

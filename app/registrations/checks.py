@@ -28,12 +28,12 @@ def window_problems(meeting, now: datetime) -> list[Problem]:
 
 
 def suspension_for(organizer_id: int, email_key: str, name_key: str, phone_key: str, now: datetime):
-    """The organizer's suspension in force today for this person, if any (V15)."""
+    """The organizer's suspension in force today for this person, if any (V15): the same e-mail or the
+    same phone number, whatever name is typed — a suspension is not dodged by spelling a name anew."""
     today = to_local(now).date()
     matches = [Suspension.email_key == email_key] if email_key else []
     if phone_key:
-        matches.append(and_(Suspension.phone_key == phone_key,
-                            or_(Suspension.name_key == "", Suspension.name_key == name_key)))
+        matches.append(Suspension.phone_key == phone_key)
     if not matches:
         return None
     return db.session.scalars(select(Suspension).where(

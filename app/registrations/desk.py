@@ -11,7 +11,7 @@ from ..meetings.models import RuleDeparture
 from ..meetings.services import touch
 from ..rules import Problem
 from ..rules.allocation import CLAIM_ACCEPTED, CLAIM_REJECTED, POOLS
-from ..rules.names import normalise_email, normalise_name, normalise_phone
+from ..rules.names import clean_text, normalise_email, normalise_name, normalise_phone
 from ..rules.venue import SPEAKER_CAP_MAX
 from ..timefmt import to_local
 from ..violations import RuleViolation
@@ -23,6 +23,7 @@ from .services import (
     activate,
     build_application,
     case_keys,
+    clean,
     content_problems,
     key_problems,
     person_keys,
@@ -45,6 +46,7 @@ def record_other_channel(meeting, data: dict, *, actor, now: datetime | None = N
         raise RuleViolation.one("channel", "channel_required")
     meeting = lock_meeting(meeting.id)
     now = now or utcnow()
+    data = clean(data)
     if meeting.status == "cancelled" or now >= meeting.ends_at:
         raise RuleViolation.one("channel", "meeting_closed_for_records")
     keys = person_keys(data)
@@ -75,6 +77,8 @@ def decide_claim(request: SpeakingRequest, *, accept: bool, note: str, actor, no
     request = db.session.get(SpeakingRequest, request_id, populate_existing=True)
     if not request.party_concerned:
         raise RuleViolation.one("claim", "no_claim")
+    if application.status not in (ACTIVE, "unconfirmed"):
+        raise RuleViolation.one("claim", "not_active")
     if not accept and not (note or "").strip():
         raise RuleViolation.one("note", "note_required")
     request.claim, request.claim_note = (CLAIM_ACCEPTED if accept else CLAIM_REJECTED), (note or "").strip()
@@ -156,6 +160,7 @@ def set_caps(meeting, *, speaker_cap: int, representative_cap: int, reason: str,
 
 def suspend_person(organizer, data: dict, *, actor, now: datetime) -> Suspension:
     """Bar a person from applying to the organizer's meetings until a date (V15)."""
+    data = clean(data | {"reason": clean_text(data.get("reason") or "", multiline=True)})
     problems = []
     email_key, phone_key = normalise_email(data.get("email", "")), normalise_phone(data.get("phone", ""))
     problems += key_problems({"email_key": email_key, "phone_key": phone_key,

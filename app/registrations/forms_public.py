@@ -25,7 +25,7 @@ def _strip(value):
 def key_fits(normalise, limit: int):
     """A validator: the value's normalised key fits its column (Application.*_key)."""
     def check(form, field):
-        if field.data and len(normalise(field.data)) > limit:
+        if field.data and len(field.data) <= limit < len(normalise(field.data)):  # Length reports the rest
             raise ValidationError(_l("This is too long once written in standard form; please shorten it."))
     return check
 
@@ -59,14 +59,11 @@ class ApplicationForm(FlaskForm):
     organisation = StringField(_l("Organisation (optional)"), filters=[_strip],
                                validators=[Length(max=120), key_fits(normalise_name, 120)],
                                description=_l("The group you speak or observe for; leave empty if you come "
-                                              "as an individual. Each group has one speaker per case and two "
-                                              "observers in principle (venue rules, point 3)."))
+                                              "as an individual."))
     township = StringField(_l("Township or district (optional)"), filters=[_strip],
                            validators=[Length(max=40)])
     village = StringField(_l("Village or borough (optional)"), filters=[_strip],
-                          validators=[Length(max=40)],
-                          description=_l("For residents: each village or borough sends two observers in "
-                                         "principle (venue rules, point 3)."))
+                          validators=[Length(max=40)])
     email = EmailField(_l("E-mail"), filters=[_strip], validators=[
         DataRequired(_l("Enter your e-mail address.")), Length(max=254),
         Email(_l("Enter a valid e-mail address, such as name@example.tw."), check_deliverability=False),
@@ -88,6 +85,12 @@ class ApplicationForm(FlaskForm):
 
     def __init__(self, meeting, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The limits of this meeting's own settings (venue rules, point 3; V5, V7).
+        self.organisation.description = _l("The group you speak or observe for; leave empty if you come as an "
+                                           "individual. Each group has one speaker per case and %(n)s observers "
+                                           "in principle (venue rules, point 3).", n=meeting.observers_per_group)
+        self.village.description = _l("For residents: each village or borough sends %(n)s observers in "
+                                      "principle (venue rules, point 3).", n=meeting.observers_per_village)
         if meeting.cases:
             self.case_ids.choices = [SelectChoice(case.id, case.title) for case in meeting.cases]
         else:  # a hearing: the meeting is its one case

@@ -40,7 +40,7 @@ def check_in_qr_svg(code: str | None) -> str | None:
 def check_in_qr_png(code: str) -> bytes:
     """The check-in code as a QR code PNG, attached to the e-mails that carry the code."""
     buffer = io.BytesIO()
-    segno.make(code, error="m").save(buffer, kind="png", scale=8, border=2)
+    segno.make(code, error="m").save(buffer, kind="png", scale=8, border=4)  # the quiet zone scanners need
     return buffer.getvalue()
 
 

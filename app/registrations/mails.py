@@ -23,7 +23,7 @@ def external_url(endpoint: str, **values) -> str:
 def _meeting_ics(meeting) -> dict:
     url = external_url("meetings.show", meeting_id=meeting.id)
     body = build_calendar(meeting.title, [meeting], lambda m: url)
-    return attachment(f"meeting-{meeting.id}.ics", "text/calendar", body)
+    return attachment(f"meeting-{meeting.id}.ics", "text/calendar; charset=utf-8", body)
 
 
 def _send(application, topic: str, subject: str, template: str, *, now: datetime, with_calendar: bool = False,

@@ -133,6 +133,7 @@ class DeskSummary:
     waitlist: int = 0
     pending_claims: int = 0
     unconfirmed: int = 0
+    over_time: list[tuple[str, int, int]] = field(default_factory=list)  # V11: (case, minutes needed, budget)
 
 
 def desk_summary(meeting) -> DeskSummary:
@@ -160,9 +161,23 @@ def desk_summary(meeting) -> DeskSummary:
         for key in [(case_key, rules.ONLINE, "")] + (other or [(case_key, rules.OTHER, "")]):
             summary.places.append(PlacesLine(case_key, title, key[1], speaking[key], caps[key[1]], waiting[key],
                                              names.get(key[2], "")))
+    summary.over_time = comment_time_overruns(meeting, summary.places)
     summary.unconfirmed = db.session.scalar(select(func.count()).select_from(Application).where(
         Application.meeting_id == meeting.id, Application.status == "unconfirmed")) or 0
     return summary
+
+
+def comment_time_overruns(meeting, places: list[PlacesLine]) -> list[tuple[str, int, int]]:
+    """Cases whose speakers with a place need more minutes than the case's public-comment budget (V11):
+    (title, minutes needed, budget). The chair may extend it, with the members' consent, up to 60."""
+    budgets = {c.id: c.comment_minutes for c in meeting.cases} or {0: meeting.comment_minutes_per_case}
+    titles = {}
+    speakers = Counter()
+    for line in places:
+        speakers[line.case_key] += line.used
+        titles[line.case_key] = line.title
+    return [(titles[key], n * meeting.minutes_per_speaker, budgets[key]) for key, n in speakers.items()
+            if key in budgets and n * meeting.minutes_per_speaker > budgets[key]]
 
 
 def audit_history(application: Application) -> list[AuditEntry]:
@@ -203,7 +218,8 @@ def sign_in_sections(meeting) -> list[SignInSection]:
         elif application.outcome in observers:
             observers[application.outcome].append((application.position, "", application))
     pool_order = {rules.ONLINE: 0, rules.OTHER: 1}
-    sections = [SignInSection(SPEAK, titles[key], sorted(rows, key=lambda r: (pool_order[r[1]], r[0])))
+    sections = [SignInSection(SPEAK, titles[key], sorted(rows, key=lambda r: (
+        pool_order[r[1]], normalise_name(r[2].interest_group) if r[1] == rules.OTHER else "", r[0])))
                 for key, rows in by_case.items()]
     return sections + [SignInSection(outcome, "", sorted(rows, key=lambda r: r[0]))
                        for outcome, rows in observers.items()]

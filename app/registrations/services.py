@@ -13,7 +13,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..locking import lock_meeting
 from ..rules import Problem
-from ..rules.names import normalise_email, normalise_name, normalise_phone, normalise_village
+from ..rules.names import clean_text, normalise_email, normalise_name, normalise_phone, normalise_village
 from ..rules.periods import cancellation_notice_by
 from ..violations import RuleViolation
 from . import links, mails
@@ -78,6 +78,15 @@ def content_problems(data: dict) -> list[Problem]:
     return problems
 
 
+def clean(data: dict) -> dict:
+    """The form's text without invisible control or format characters (see rules.names.clean_text)."""
+    text = ("name", "organisation", "township", "village", "email", "phone", "interest_group")
+    cleaned = {k: clean_text(data.get(k) or "") for k in text if k in data}
+    if "party_statement" in data:
+        cleaned["party_statement"] = clean_text(data["party_statement"] or "", multiline=True)
+    return data | cleaned
+
+
 def build_application(meeting, data: dict, *, now: datetime) -> Application:
     """A new application (not yet added) with its speaking requests, from validated form data."""
     keys = person_keys(data)
@@ -101,6 +110,7 @@ def build_application(meeting, data: dict, *, now: datetime) -> Application:
 def submit_application(meeting, data: dict, *, now: datetime) -> Application:
     """Take an online application (W1 window open), then ask for e-mail confirmation; it holds no
     place until confirmed (V6). Refusals (W1, V5 for groups) raise RuleViolation with the exact reason."""
+    data = clean(data)
     problems = window_problems(meeting, now) + content_problems(data)
     keys = person_keys(data)
     problems += key_problems(keys)

@@ -18,6 +18,7 @@ from .availability import availability
 from .checks import window_problems
 from .forms_public import ApplicationForm, CancelForm, ConfirmForm
 from .models import ACTIVE, UNCONFIRMED, Application
+from .placing import holds_place
 from .services import AlreadyUsed, cancel_application, confirm_application, is_late_cancellation, submit_application
 from .wording import place_lines
 
@@ -181,6 +182,7 @@ def _manage_page(application, token: str, form, status: int = 200):
         "registrations/manage.html", application=application, meeting=meeting, token=token, form=form,
         lines=place_lines(application) if application.status == ACTIVE else [],
         qr=links.check_in_qr_svg(application.check_in_code) if application.status == ACTIVE else None,
+        seated=application.status == ACTIVE and holds_place(application),
         cancellable=application.status in (ACTIVE, UNCONFIRMED) and now < meeting.ends_at,
         late=is_late_cancellation(meeting, now), cancel_by=cancellation_notice_by(meeting.starts_at)), status
 

@@ -174,7 +174,7 @@ def export(meeting_id, fmt):
     audit.record(current_user, "registration.exported", meeting, {"format": fmt, "rows": len(rows)}, now=utcnow())
     db.session.commit()
     if fmt == "csv":
-        body, mimetype = exports.to_csv(rows), "text/csv; charset=utf-8"
+        body, mimetype = exports.to_csv(rows), "text/csv"
     else:
         body, mimetype = exports.to_ods(rows, gettext("Applications")), exports.ODS_MIMETYPE
     return Response(body, mimetype=mimetype, headers={

@@ -9,6 +9,13 @@ _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 MASK = "○"
 
 
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """What a person typed, without invisible control and format characters (NUL, bidi overrides,
+    zero-width spaces) that could make a name display as another; line breaks kept if `multiline`."""
+    kept = "\n" if multiline else ""
+    return "".join(ch for ch in (text or "") if ch in kept or unicodedata.category(ch) not in ("Cc", "Cf")).strip()
+
+
 def normalise_name(text: str) -> str:
     """A key equal for «臺灣環境資訊協會» and « 台灣環境資訊協會 »: NFKC (full → half width), 臺 → 台,
     case folded, spaces and punctuation removed (V5, V7)."""

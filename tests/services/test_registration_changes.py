@@ -158,3 +158,30 @@ def test_fewer_places_than_are_held_need_staff_to_accept_the_losses_V3(make, db)
     assert [p[1:] for p in places(people)] == [("allocated", 1), ("allocated", 2), ("allocated", 3),
                                                ("waitlisted", 1), ("waitlisted", 2)]
     assert {m.recipient for m in mails(db, "registration.waitlisted")} == {people[3].email, people[4].email}
+
+
+def test_a_suspension_by_phone_holds_whatever_name_is_typed_V15(make, db):
+    meeting = make.open_meeting()
+    desk.suspend_person(meeting.organizer, {"name": "民眾零", "phone": "0955-123-456", "reason": "干擾議事",
+                                            "until": meeting.starts_at.date()}, actor=None, now=make.now())
+    pending = make.application(meeting, confirm=False, name="另一個名字", phone="+886 955 123 456")
+    with pytest.raises(RuleViolation) as refused:
+        registrations.confirm_application(pending, now=make.now())
+    assert refused.value.problems[0].code == "suspended"
+
+
+def test_invisible_characters_are_dropped_from_what_people_type(make, db):
+    meeting = make.open_meeting()
+    person = make.application(meeting, name="王\u202e小明\u200b", organisation="臺灣\u200b環境資訊協會",
+                              party_concerned=True, party_statement="第一行\n第二行\u202e")
+    assert (person.name, person.organisation) == ("王小明", "臺灣環境資訊協會")
+    assert person.requests[0].party_statement == "第一行\n第二行"  # line breaks kept
+
+
+def test_a_claim_on_a_cancelled_application_cannot_be_decided_V6(make, db):
+    meeting = make.open_meeting()
+    claimant = make.application(meeting, party_concerned=True, party_statement="地主")
+    registrations.cancel_application(claimant, now=make.now())
+    with pytest.raises(RuleViolation) as refused:
+        desk.decide_claim(claimant.requests[0], accept=True, note="", actor=None, now=make.now())
+    assert refused.value.problems[0].code == "not_active"

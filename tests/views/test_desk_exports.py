@@ -129,4 +129,4 @@ def test_sign_in_sheet_puts_other_channel_representatives_after_online_speakers_
     sign_in(counties.secretariat_a)
     body = text_of(client.get(f"/staff/meetings/{meeting.id}/sign-in-sheet"))
     assert body.index(online.name) < body.index("電話講者")
-    assert "(other channels)" in body
+    assert "（other channels）" in body

@@ -119,3 +119,21 @@ def test_list_is_paginated_in_order_of_time_of_application_V6(client, make, coun
     assert "Page 1 of 3" in text_of(first)
     assert f'href="{url}?kind=observe&amp;page=2"' in first.get_data(as_text=True)
     assert listed(client.get(url, query_string={"kind": "observe", "page": 3})) == [people[6].name]
+
+
+def test_the_desk_warns_when_speakers_with_a_place_need_more_than_the_comment_budget_V11(client, make, counties,
+                                                                                          sign_in, meeting):
+    case1, _case2 = meeting.cases
+    desk_services.set_caps(meeting, speaker_cap=10, representative_cap=5, reason="登記踴躍", actor=None, now=make.now())
+    base = make.now()
+    for i in range(11):  # 10 places × 3 minutes = 30: within the budget; then other channels add one
+        make.application(meeting, case_ids=[case1.id], at=base + timedelta(seconds=i))
+    make.commit()
+    sign_in(counties.secretariat_a)
+    assert "more than the case's" not in text_of(client.get(f"/staff/meetings/{meeting.id}/applications"))
+    desk_services.record_other_channel(meeting, make.application_data(channel="phone", case_ids=[case1.id]),
+                                       actor=None, now=make.now())
+    make.commit()
+    body = text_of(client.get(f"/staff/meetings/{meeting.id}/applications"))
+    assert ("第1案: the speakers holding a place need 33 minutes at 3 minutes each, more than the case's "
+            "30 minutes of public comment") in body

@@ -131,3 +131,9 @@ def test_an_admin_filing_a_county_meeting_under_another_countys_plan_is_told_why
                                                 "this plan belongs to another organizer.")
     assert 'value="乙縣會議掛在甲縣計畫"' in response.get_data(as_text=True)
     assert count(Meeting) == before
+
+
+def test_a_nul_character_in_any_form_is_a_clear_400_not_a_database_error(client):
+    response = client.post("/staff/login", data={"email": "a\x00b@example.tw", "password": "x"})
+    assert response.status_code == 400
+    assert client.get("/meetings?county=tai\x00chung").status_code == 400

@@ -517,7 +517,7 @@ def test_the_public_speaker_list_masks_names_and_shows_no_contact_details(visito
     make.commit()
     html = text_of(visitor.get(f"/meetings/{meeting.id}"))
     assert "Speakers with a place" in html
-    assert "王○○ (荒野保護協會)" in html and "A○○ C○○" in html
+    assert "王○○（荒野保護協會）" in html and "A○○ C○○" in html
     for secret in ("王小明", "wang@example.tw", "0912345678", "同榮里", "Alice", "alice@example.tw", "李大", "lee@"):
         assert secret not in html, secret
 
@@ -582,3 +582,14 @@ def test_a_full_meeting_says_so_before_anyone_applies_V3_V7(visitor, make):
     assert (f"{meeting.title}: all 5 online speaking places are taken and 2 people are on the waiting list"
             in page)
     assert "All gallery seats (1) are taken: new observers are seated in the overflow room, 一樓大禮堂" in page
+
+
+def test_only_people_with_a_place_are_told_to_exchange_their_code_for_a_badge_V2(visitor, make, app):
+    meeting = make.open_meeting()
+    base = make.now()
+    people = [make.application(meeting, at=base + timedelta(seconds=n)) for n in range(meeting.speaker_cap + 1)]
+    make.commit()
+    with app.test_request_context():
+        seated, waiting = text_of(visitor.get(manage_path(people[0]))), text_of(visitor.get(manage_path(people[-1])))
+    assert "to receive your badge" in seated and "You have no place yet" not in seated
+    assert "You have no place yet" in waiting and "to receive your badge" not in waiting
