@@ -6,6 +6,7 @@ from flask_babel import force_locale, gettext
 
 from ..calendar import build_calendar
 from ..outbox.services import attachment, enqueue_mail
+from ..rules.periods import cancellation_notice_by
 from . import links
 from .placing import holds_place, place_change, place_summary
 from .wording import place_lines
@@ -35,7 +36,8 @@ def _send(application, topic: str, subject: str, template: str, *, now: datetime
         context.setdefault("manage_url", external_url("registrations.manage",
                                                       token=links.make_token(application, links.MANAGE)))
         body = render_template(f"email/{template}.txt", application=application, meeting=meeting,
-                               lines=place_lines(application), seated=with_calendar, **context)
+                               lines=place_lines(application), seated=with_calendar,
+                               notice_period_left=now <= cancellation_notice_by(meeting.starts_at), **context)
         files = [_meeting_ics(meeting)] if with_calendar else []
         if with_calendar and application.check_in_code:  # a place held: the code for the sign-in desk (V2)
             files.append(attachment(f"check-in-{application.check_in_code}.png", "image/png",

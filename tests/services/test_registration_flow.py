@@ -82,3 +82,12 @@ def test_mail_to_a_chinese_reader_is_written_in_chinese_throughout(make, db):
     assert received.body.startswith("林淑芬 您好：") and "申請時間" in received.body and "國土計畫民眾參與平臺" in received.body
     english = ("Hello", "Your application", "Where", "keep this link private", "Land-use planning")
     assert not [phrase for phrase in english if phrase in received.body]
+
+
+def test_mail_sent_within_three_days_does_not_ask_for_three_days_notice_W4(make, db):
+    soon = make.application(make.open_meeting(start=make.now() + timedelta(days=2)), locale="en")
+    later = make.application(make.open_meeting(), locale="en")
+    mail = {p.id: db.session.query(OutboxMessage).filter_by(application_id=p.id, topic="registration.received")
+            .one().body for p in (soon, later)}
+    assert "at least 3 days before" in mail[later.id] and "as soon as you can" not in mail[later.id]
+    assert "at least 3 days before" not in mail[soon.id] and "please cancel as soon as you can" in mail[soon.id]
