@@ -61,6 +61,8 @@ MESSAGES = {
     "already_applied": _l("You already have an application for this meeting: each person applies once "
                           "(point 3(3) of the venue rules). Use the link in your confirmation e-mail to see or "
                           "cancel it."),
+    "already_applied_staff": _l("This person already has an active application for this meeting (the same "
+                                "e-mail, or the same name and phone): one each (point 3(3) of the venue rules)."),
     "group_has_speaker": _l("Your organisation already has a speaker on %(cases)s: each group has one speaker "
                             "per case in principle (point 3(3) of the venue rules). Apply to observe instead, "
                             "or agree among yourselves who speaks."),

@@ -55,6 +55,8 @@ def record_other_channel(meeting, data: dict, *, actor, now: datetime | None = N
                                   **{k: keys[k] for k in ("email_key", "name_key", "phone_key", "org_key")})
     if not (keys["email_key"] or keys["phone_key"]):
         problems.append(Problem("phone", "contact_required"))
+    # Staff read the desk's own words, not the applicant's ("use the link in your e-mail").
+    problems = [Problem(p.field, "already_applied_staff") if p.code == "already_applied" else p for p in problems]
     if problems:
         raise RuleViolation(problems)
     application = build_application(meeting, data | {"pool": "other", "consent": True}, now=now)

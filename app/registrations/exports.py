@@ -57,6 +57,9 @@ def _times(application: Application) -> list[str]:
             roc_stamp(application.ended_at), iso_stamp(application.ended_at)]
 
 
+LANGUAGE_NAMES = {"zh_Hant_TW": _l("Traditional Chinese"), "en": _l("English")}
+
+
 def _row(application: Application, request: SpeakingRequest | None) -> list:
     meeting = application.meeting
     if request is not None:
@@ -66,10 +69,12 @@ def _row(application: Application, request: SpeakingRequest | None) -> list:
     else:
         place = ["", _label("outcome", application.outcome), application.position, "", "", ""]
     return [application.id, _label("application_kind", application.kind), _label("channel", application.channel),
-            _label("pool", application.pool), _label("application_status", application.status), application.name,
+            _label("pool", application.pool) if application.kind == "speak" else "",
+            _label("application_status", application.status), application.name,
             application.organisation, application.township, application.village, application.email,
             application.phone, application.interest_group, *place, application.check_in_code or "",
-            *_times(application), application.rejection_reason, application.locale]
+            *_times(application), application.rejection_reason,
+            str(LANGUAGE_NAMES.get(application.locale, application.locale))]
 
 
 def export_rows(meeting) -> list[list]:

@@ -211,7 +211,7 @@ def _suspension_choices(form):
     else:
         del form.organizer_id
         form.fixed_organizer_id = current_user.organizer_id
-    query = select(Meeting).order_by(Meeting.starts_at.desc()).limit(300)
+    query = select(Meeting).where(Meeting.status != "draft").order_by(Meeting.starts_at.desc()).limit(300)
     if not current_user.is_admin:
         query = query.where(Meeting.organizer_id == current_user.organizer_id)
     meetings = db.session.scalars(query).all()
