@@ -17,6 +17,10 @@ def _speaker_line(request) -> str:
             return gettext("%(case)s: you have speaking place %(n)s. As a party concerned whose claim was "
                            "accepted, you come before other applicants (venue rules, point 3(4)).",
                            case=title, n=request.position)
+        if request.application.channel != "online":  # V4: recorded by staff, not confirmed online
+            return gettext("%(case)s: you have speaking place %(n)s among the representatives who applied by "
+                           "other channels, in order of the time your application was recorded (venue rules, "
+                           "point 3(2)).", case=title, n=request.position)
         return gettext("%(case)s: you have speaking place %(n)s, in order of the time your application was "
                        "confirmed (venue rules, point 3(4)).", case=title, n=request.position)
     if request.outcome == rules.WAITLISTED:

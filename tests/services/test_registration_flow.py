@@ -91,3 +91,14 @@ def test_mail_sent_within_three_days_does_not_ask_for_three_days_notice_W4(make,
             .one().body for p in (soon, later)}
     assert "at least 3 days before" in mail[later.id] and "as soon as you can" not in mail[later.id]
     assert "at least 3 days before" not in mail[soon.id] and "please cancel as soon as you can" in mail[soon.id]
+
+
+def test_a_recorded_application_is_told_it_was_recorded_not_confirmed_V4(make, db):
+    from app.registrations import desk
+    meeting = make.open_meeting()
+    person = desk.record_other_channel(meeting, make.application_data(channel="phone", locale="en"), actor=None,
+                                       now=make.now())
+    body = db.session.query(OutboxMessage).filter_by(application_id=person.id, topic="registration.received").one().body
+    assert "The secretariat recorded your application to speak, received by Telephone." in body
+    assert "in order of the time your application was recorded (venue rules, point 3(2))" in body
+    assert "is confirmed" not in body
