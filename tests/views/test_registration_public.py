@@ -593,3 +593,11 @@ def test_only_people_with_a_place_are_told_to_exchange_their_code_for_a_badge_V2
         seated, waiting = text_of(visitor.get(manage_path(people[0]))), text_of(visitor.get(manage_path(people[-1])))
     assert "to receive your badge" in seated and "You have no place yet" not in seated
     assert "You have no place yet" in waiting and "to receive your badge" not in waiting
+
+
+def test_the_chinese_error_summary_uses_full_width_colons(client, make):
+    meeting = make.open_meeting()
+    make.commit()
+    response = client.post(f"/meetings/{meeting.id}/register", data={})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "我要：" in html and "我要: " not in html
