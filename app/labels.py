@@ -1,6 +1,9 @@
 """The names people read for the domain's codes (kinds, phases, statuses, stages …)."""
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
+
+from .audit import readable_details
 
 LABELS = {
     "kind": {
@@ -55,6 +58,7 @@ LABELS = {
         "open": _l("Registration is open"),
         "closed": _l("Registration has closed"),
     },
+    "language": {"zh_Hant_TW": _l("Traditional Chinese"), "en": _l("English")},  # of e-mails to an applicant
     "application_kind": {"speak": _l("speak"), "observe": _l("observe")},
     "application_status": {
         "unconfirmed": _l("Waiting for e-mail confirmation"),
@@ -133,6 +137,25 @@ LABELS = {
         "suspension.lifted": _l("Lifted a suspension"),
     },
 }
+
+
+# The label groups that name the values of an audit entry's details, tried in order (codes become words).
+DETAIL_LABELS = {"kind": ("application_kind", "kind"), "claim": ("claim",), "channel": ("channel",),
+                 "from": ("pool", "status"), "to": ("pool", "status")}
+
+
+def audit_details(details: dict) -> list[tuple[str, str]]:
+    """An audit entry's details for people (audit.readable_details), with coded values in words:
+    labels for kinds, claims, channels, pools and statuses, yes or no for flags."""
+    pairs = []
+    for name, value in readable_details(details):
+        if value in ("True", "False"):
+            value = gettext("yes") if value == "True" else gettext("no")
+        else:
+            groups = DETAIL_LABELS.get(name.rsplit(".", 1)[-1], ())
+            value = next((str(LABELS[g][value]) for g in groups if value in LABELS[g]), value)
+        pairs.append((name, value))
+    return pairs
 
 
 def choices(group: str) -> list[SelectChoice]:

@@ -72,12 +72,11 @@ def register_templates(app):
     """Jinja filters and globals shared by every page."""
     from . import timefmt
     from .accounts.access import may
-    from .audit import readable_details
-    from .labels import LABELS
+    from .labels import LABELS, audit_details
     from .materials.services import human_size
     timefmt.register_filters(app)
     app.jinja_env.filters["filesize"] = human_size
-    app.jinja_env.filters["audit_details"] = readable_details
+    app.jinja_env.filters["audit_details"] = audit_details
     app.jinja_env.globals.update(labels=LABELS, get_locale=get_locale, may=may)
 
     @app.context_processor

@@ -18,25 +18,21 @@ from ..violations import RuleViolation
 from . import mails
 from .checks import admission_problems
 from .models import ACTIVE, CHANNELS, REJECTED, Application, SpeakingRequest, Suspension
-from .placing import clear_places, places_lost
+from .placing import places_lost
 from .services import (
     activate,
     build_application,
     case_keys,
     clean,
     content_problems,
+    end_application,
     key_problems,
+    lock_application,
     person_keys,
     reallocate_and_notify,
 )
 
 REPRESENTATIVES_IN_PRINCIPLE = 5
-
-
-def _locked(application: Application):
-    application_id = application.id
-    meeting = lock_meeting(application.meeting_id)
-    return meeting, db.session.get(Application, application_id, populate_existing=True)
 
 
 def record_other_channel(meeting, data: dict, *, actor, now: datetime | None = None) -> Application:
@@ -75,11 +71,11 @@ def record_other_channel(meeting, data: dict, *, actor, now: datetime | None = N
 def decide_claim(request: SpeakingRequest, *, accept: bool, note: str, actor, now: datetime):
     """Accept or reject a speaker's claim to be a party concerned by the case (V6)."""
     request_id = request.id
-    meeting, application = _locked(request.application)
+    meeting, application = lock_application(request.application)
     request = db.session.get(SpeakingRequest, request_id, populate_existing=True)
     if not request.party_concerned:
         raise RuleViolation.one("claim", "no_claim")
-    if application.status not in (ACTIVE, "unconfirmed"):
+    if not application.is_open:
         raise RuleViolation.one("claim", "not_active")
     if not accept and not (note or "").strip():
         raise RuleViolation.one("note", "note_required")
@@ -96,15 +92,11 @@ def reject_application(application: Application, *, reason: str, actor, now: dat
     """Reject an application with a reason the applicant is told; its place goes to the next person."""
     if not (reason or "").strip():
         raise RuleViolation.one("reason", "rejection_reason_required")
-    meeting, application = _locked(application)
-    if application.status not in (ACTIVE, "unconfirmed"):
+    meeting, application = lock_application(application)
+    if not application.is_open:
         raise RuleViolation.one("reason", "not_active")
-    was_active = application.status == ACTIVE
-    application.status, application.ended_at, application.rejection_reason = REJECTED, now, reason.strip()
-    clear_places(application)
-    db.session.flush()
-    if was_active:
-        reallocate_and_notify(meeting, now=now)
+    application.rejection_reason = reason.strip()
+    end_application(meeting, application, REJECTED, now=now)
     audit.record(actor, "registration.rejected", application, {"reason": application.rejection_reason},
                  now=now, organizer_id=meeting.organizer_id)
     mails.send_rejected(application, now=now)
@@ -114,7 +106,7 @@ def move_pool(application: Application, *, pool: str, actor, now: datetime):
     """Move a speaker between the online places (V3) and the other-channels places (V4)."""
     if pool not in POOLS:
         raise RuleViolation.one("pool", "pool_unknown")
-    meeting, application = _locked(application)
+    meeting, application = lock_application(application)
     if application.status != ACTIVE:
         raise RuleViolation.one("pool", "not_active")
     if application.kind != "speak":

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..labels import LABELS
-from ..timefmt import ROC_EPOCH, to_local
+from ..timefmt import ROC_EPOCH, clock, iso, to_local
 from .models import SPEAK, Application, SpeakingRequest
 
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
@@ -25,12 +25,7 @@ def roc_stamp(moment) -> str:
     if moment is None:
         return ""
     local = to_local(moment)
-    return f"{local.year - ROC_EPOCH:03d}/{local.month:02d}/{local.day:02d} {local:%H:%M}"
-
-
-def iso_stamp(moment) -> str:
-    """A Taipei time in ISO 8601 with its offset, e.g. 2025-03-05T14:30+08:00."""
-    return "" if moment is None else to_local(moment).isoformat(timespec="minutes")
+    return f"{local.year - ROC_EPOCH:03d}/{local.month:02d}/{local.day:02d} {clock(moment)}"
 
 
 def _label(group: str, code) -> str:
@@ -52,12 +47,9 @@ def headers() -> list[str]:
 
 
 def _times(application: Application) -> list[str]:
-    return [roc_stamp(application.submitted_at), iso_stamp(application.submitted_at),
-            roc_stamp(application.confirmed_at), iso_stamp(application.confirmed_at),
-            roc_stamp(application.ended_at), iso_stamp(application.ended_at)]
-
-
-LANGUAGE_NAMES = {"zh_Hant_TW": _l("Traditional Chinese"), "en": _l("English")}
+    return [roc_stamp(application.submitted_at), iso(application.submitted_at),
+            roc_stamp(application.confirmed_at), iso(application.confirmed_at),
+            roc_stamp(application.ended_at), iso(application.ended_at)]
 
 
 def _row(application: Application, request: SpeakingRequest | None) -> list:
@@ -74,7 +66,7 @@ def _row(application: Application, request: SpeakingRequest | None) -> list:
             application.organisation, application.township, application.village, application.email,
             application.phone, application.interest_group, *place, application.check_in_code or "",
             *_times(application), application.rejection_reason,
-            str(LANGUAGE_NAMES.get(application.locale, application.locale))]
+            _label("language", application.locale)]
 
 
 def export_rows(meeting) -> list[list]:

@@ -1,7 +1,8 @@
 """The applicant's forms: apply to speak or observe (V1), confirm the e-mail address, cancel (W4).
 
-They parse and bound the input; the services apply the rules. Lengths match the columns, and so do
-the normalised keys the services store beside each value (NFKC can lengthen a string: ⑳ → 20).
+They parse and bound the input; the services apply the rules. Lengths match the columns; the
+normalised keys stored beside each value, which NFKC can lengthen (⑳ → 20), are checked by the
+services (services.key_problems) on every path, the desk's included.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,29 +11,19 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..rules.names import normalise_email, normalise_name, normalise_phone, normalise_village
 from ..violations import MESSAGES
 from .models import OBSERVE, SPEAK
 
 STATEMENT_MAX = 2000
-VILLAGE_KEY_MAX = 90  # Application.village_key
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def key_fits(normalise, limit: int):
-    """A validator: the value's normalised key fits its column (Application.*_key)."""
-    def check(form, field):
-        if field.data and len(field.data) <= limit < len(normalise(field.data)):  # Length reports the rest
-            raise ValidationError(_l("This is too long once written in standard form; please shorten it."))
-    return check
-
-
 class CaseChoiceField(SelectMultipleField):
-    """The cases a speaker asks for, as checkboxes; ids that are not numbers or not this meeting's
-    cases are a field error, never a database query."""
+    """The cases a speaker asks for, as checkboxes (no JavaScript needed); ids that are not numbers or
+    not this meeting's cases are a field error, never a database query."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -55,9 +46,9 @@ class ApplicationForm(FlaskForm):
     kind = RadioField(_l("I want to"), choices=[SelectChoice(SPEAK, _l("Speak")), SelectChoice(OBSERVE, _l("Observe"))],
                       validators=[InputRequired(_l("Choose whether you want to speak or to observe."))])
     name = StringField(_l("Full name"), filters=[_strip], validators=[
-        DataRequired(MESSAGES["name_required"]), Length(max=80), key_fits(normalise_name, 80)])
+        DataRequired(MESSAGES["name_required"]), Length(max=80)])
     organisation = StringField(_l("Organisation (optional)"), filters=[_strip],
-                               validators=[Length(max=120), key_fits(normalise_name, 120)],
+                               validators=[Length(max=120)],
                                description=_l("The group you speak or observe for; leave empty if you come "
                                               "as an individual."))
     township = StringField(_l("Township or district (optional)"), filters=[_strip],
@@ -66,12 +57,11 @@ class ApplicationForm(FlaskForm):
                           validators=[Length(max=40)])
     email = EmailField(_l("E-mail"), filters=[_strip], validators=[
         DataRequired(_l("Enter your e-mail address.")), Length(max=254),
-        Email(_l("Enter a valid e-mail address, such as name@example.tw."), check_deliverability=False),
-        key_fits(normalise_email, 254)],
+        Email(_l("Enter a valid e-mail address, such as name@example.tw."), check_deliverability=False)],
         description=_l("We send a link to this address; your application counts only once you open it "
                        "and confirm."))
     phone = StringField(_l("Phone (optional)"), filters=[_strip],
-                        validators=[Length(max=40), key_fits(normalise_phone, 40)])
+                        validators=[Length(max=40)])
     case_ids = CaseChoiceField(_l("The cases I want to speak on"), coerce=int)
     party_concerned = BooleanField(_l("I am a party concerned by the case"),
                                    description=_l("Parties concerned speak before other applicants when "
@@ -97,11 +87,9 @@ class ApplicationForm(FlaskForm):
             del self.case_ids
 
     def validate_village(self, field):
-        """A village is named within its township, and its key must fit its column (V7)."""
+        """A village is named within its township (V7)."""
         if field.data and not self.township.data:
             raise ValidationError(MESSAGES["township_required"])
-        if len(normalise_village(self.township.data or "", field.data or "")) > VILLAGE_KEY_MAX:
-            raise ValidationError(_l("This is too long once written in standard form; please shorten it."))
 
     def validate_case_ids(self, field):
         """A speaker chooses at least one case (the only case of a one-case meeting is taken as chosen)."""

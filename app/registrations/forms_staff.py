@@ -7,32 +7,22 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formflow import plausible_year
 from ..labels import LABELS, choices
 from ..meetings.forms import ManagePageForm
+from .forms_public import CaseChoiceField
 from .models import CHANNELS
-
-LANGUAGE_CHOICES = [SelectChoice("zh_Hant_TW", _l("Traditional Chinese")), SelectChoice("en", _l("English"))]
 
 
 def optional_id(value) -> int | None:
     """A select's value as an id, or None for the empty choice."""
     return int(value) if value not in (None, "") else None
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as a list of checkboxes (works without JavaScript)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RecordForm(FlaskForm):
@@ -52,8 +42,8 @@ class RecordForm(FlaskForm):
                         description=_l("An e-mail address or a phone number is required; with an address the "
                                        "applicant is told of their place by e-mail."))
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
-    locale = SelectField(_l("Language for e-mails"), choices=LANGUAGE_CHOICES, default="zh_Hant_TW")
-    case_ids = CheckboxesField(_l("Cases to speak on"), coerce=int, validators=[Optional()])
+    locale = SelectField(_l("Language for e-mails"), choices=choices("language"), default="zh_Hant_TW")
+    case_ids = CaseChoiceField(_l("Cases to speak on"), coerce=int, validators=[Optional()])
     party_concerned = BooleanField(_l("Claims to be a party concerned by the case"),
                                    description=_l("Parties concerned whose claim you accept come first (venue "
                                                   "rules, point 3(4)); the claim waits for a decision on the "

@@ -2,7 +2,8 @@
 from datetime import datetime
 
 from flask import current_app, has_request_context, render_template, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from ..calendar import build_calendar
 from ..outbox.services import attachment, enqueue_mail
@@ -27,8 +28,9 @@ def _meeting_ics(meeting) -> dict:
     return attachment(f"meeting-{meeting.id}.ics", "text/calendar; charset=utf-8", body)
 
 
-def _send(application, topic: str, subject: str, template: str, *, now: datetime, with_calendar: bool = False,
+def _send(application, topic: str, subject, template: str, *, now: datetime, with_calendar: bool = False,
           **context):
+    """Render and queue one mail in the applicant's language; `subject` is a lazy string."""
     if not application.email:
         return None
     with force_locale(application.locale or "zh_Hant_TW"):
@@ -49,52 +51,46 @@ def _send(application, topic: str, subject: str, template: str, *, now: datetime
 
 def send_confirmation_request(application, *, now):
     """Ask the applicant to confirm the address; the application counts only from then (V6)."""
-    with force_locale(application.locale or "zh_Hant_TW"):
-        subject = gettext("Please confirm your application")
-        url = external_url("registrations.confirm", token=links.make_token(application, links.CONFIRM))
-    return _send(application, "registration.confirm_email", subject, "registration_confirm", now=now,
-                 confirm_url=url)
+    url = external_url("registrations.confirm", token=links.make_token(application, links.CONFIRM))
+    return _send(application, "registration.confirm_email", _l("Please confirm your application"),
+                 "registration_confirm", now=now, confirm_url=url)
 
 
 def send_received(application, *, now):
     """Application confirmed: its place (with the meeting's .ics when it holds one) and check-in code."""
-    with force_locale(application.locale or "zh_Hant_TW"):
-        subject = gettext("Application received")
-    return _send(application, "registration.received", subject, "registration_received", now=now,
-                 with_calendar=holds_place(application))
+    return _send(application, "registration.received", _l("Application received"), "registration_received",
+                 now=now, with_calendar=holds_place(application))
+
+
+# How each change of place is told (V3, V6, V7): topic and subject.
+PLACE_CHANGES = {
+    "lost": ("registration.waitlisted", _l("Your place has changed")),
+    "to_overflow": ("registration.overflow", _l("You are seated in the overflow room")),
+    "gained": ("registration.promoted", _l("You have a place")),
+}
 
 
 def send_place_changed(application, before: dict, *, now):
     """The allocation moved the applicant: a place gained (promoted), lost (waiting list), or an
     observer moved from the gallery to the overflow room (V7)."""
-    change = place_change(before, place_summary(application))
-    with force_locale(application.locale or "zh_Hant_TW"):
-        if change == "lost":
-            topic, subject = "registration.waitlisted", gettext("Your place has changed")
-        elif change == "to_overflow":
-            topic, subject = "registration.overflow", gettext("You are seated in the overflow room")
-        else:
-            topic, subject = "registration.promoted", gettext("You have a place")
+    topic, subject = PLACE_CHANGES[place_change(before, place_summary(application)) or "gained"]
     return _send(application, topic, subject, "registration_place_changed", now=now,
                  with_calendar=holds_place(application))
 
 
 def send_cancelled(application, *, now, late: bool):
     """The applicant's cancellation, acknowledged (with W4's reminder when it came late)."""
-    with force_locale(application.locale or "zh_Hant_TW"):
-        subject = gettext("Application cancelled")
-    return _send(application, "registration.cancelled", subject, "registration_cancelled", now=now, late=late)
+    return _send(application, "registration.cancelled", _l("Application cancelled"), "registration_cancelled",
+                 now=now, late=late)
 
 
 def send_rejected(application, *, now):
     """Staff rejected the application, with their reason."""
-    with force_locale(application.locale or "zh_Hant_TW"):
-        subject = gettext("Application not accepted")
-    return _send(application, "registration.rejected", subject, "registration_rejected", now=now)
+    return _send(application, "registration.rejected", _l("Application not accepted"), "registration_rejected",
+                 now=now)
 
 
 def send_meeting_changed(application, *, now):
     """The meeting was postponed, cancelled or changed: the new details and .ics (W5)."""
-    with force_locale(application.locale or "zh_Hant_TW"):
-        subject = gettext("The meeting has changed")
-    return _send(application, "meeting.changed", subject, "meeting_changed", now=now, with_calendar=True)
+    return _send(application, "meeting.changed", _l("The meeting has changed"), "meeting_changed", now=now,
+                 with_calendar=True)

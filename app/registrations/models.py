@@ -13,6 +13,7 @@ KINDS = (SPEAK, OBSERVE)
 CHANNELS = ("online", "phone", "fax", "paper", "email", "onsite")  # V4: the other channels staff record
 UNCONFIRMED, ACTIVE, CANCELLED, REJECTED = "unconfirmed", "active", "cancelled", "rejected"
 STATUSES = (UNCONFIRMED, ACTIVE, CANCELLED, REJECTED)
+OPEN = (UNCONFIRMED, ACTIVE)  # neither cancelled nor rejected: may still be confirmed, cancelled or rejected
 _ACTIVE = text("status = 'active'")
 _ACTIVE_SPEAKER = text("active AND org_key <> ''")
 
@@ -79,6 +80,11 @@ class Application(db.Model):
     def is_active(self) -> bool:
         """Whether the application is confirmed and neither cancelled nor rejected."""
         return self.status == ACTIVE
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the application is neither cancelled nor rejected (confirmed or not)."""
+        return self.status in OPEN
 
 
 class SpeakingRequest(db.Model):

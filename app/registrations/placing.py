@@ -45,6 +45,11 @@ def place_change(before: dict, after: dict) -> str | None:
     return None
 
 
+def queue_of(case_key: int, pool: str, interest_group: str) -> tuple:
+    """The speaking queue a request waits in (rules.allocation.queue_key), its interest normalised."""
+    return rules.queue_key(case_key, pool, normalise_name(interest_group))
+
+
 def holds_place(application: Application) -> bool:
     """Whether any of the application's requests holds a place (speaking place, gallery, overflow)."""
     if application.kind == SPEAK:
@@ -58,11 +63,7 @@ def reallocate(meeting) -> list[tuple[Application, dict]]:
     (locking.lock_meeting), so the work is kept short: plain rows in, and only rows whose place
     changed are written."""
     observers, requests = _active_rows(meeting.id)
-    before = defaultdict(dict)
-    for row in observers:
-        before[row.id][0] = row.outcome
-    for row in requests:
-        before[row.application_id][row.case_key] = row.outcome
+    before = _summaries(observers, requests, lambda row: row.outcome, lambda row: row.outcome)
     speakers_placed = rules.allocate_speakers(
         [rules.SpeakerBid(key=r.id, case=r.case_key, at=r.confirmed_at, group=r.org_key, pool=r.pool, claim=r.claim,
                           interest=normalise_name(r.interest_group)) for r in requests],
@@ -71,11 +72,8 @@ def reallocate(meeting) -> list[tuple[Application, dict]]:
         [rules.ObserverBid(key=r.id, at=r.confirmed_at, group=r.org_key, village=r.village_key) for r in observers],
         gallery_seats=meeting.gallery_seats, per_group=meeting.observers_per_group,
         per_village=meeting.observers_per_village)
-    after = defaultdict(dict)
-    for row in observers:
-        after[row.id][0] = observers_placed[row.id].outcome
-    for row in requests:
-        after[row.application_id][row.case_key] = speakers_placed[row.id].outcome
+    after = _summaries(observers, requests, lambda row: observers_placed[row.id].outcome,
+                       lambda row: speakers_placed[row.id].outcome)
     written = _write(SpeakingRequest, requests, speakers_placed) + _write(Application, observers, observers_placed)
     if written:
         db.session.expire_all()  # the ORM copies of the rows just written are stale
@@ -83,13 +81,20 @@ def reallocate(meeting) -> list[tuple[Application, dict]]:
             for application_id in after if place_change(before[application_id], after[application_id])]
 
 
+def _summaries(observers, requests, observer_outcome, request_outcome) -> dict:
+    """place_summary for every application, from the rows: {application id: {case key: outcome}}."""
+    summaries = defaultdict(dict)
+    for row in observers:
+        summaries[row.id][0] = observer_outcome(row)
+    for row in requests:
+        summaries[row.application_id][row.case_key] = request_outcome(row)
+    return summaries
+
+
 def places_lost(meeting_id: int, *, speaker_cap: int, representative_cap: int) -> int:
     """How many speakers now holding a place would lose it under smaller caps (V3, V4)."""
-    held = Counter()
-    for row in _active_rows(meeting_id)[1]:
-        if row.outcome == rules.ALLOCATED:
-            interest = normalise_name(row.interest_group) if row.pool == rules.OTHER else ""
-            held[(row.case_key, row.pool, interest)] += 1
+    held = Counter(queue_of(r.case_key, r.pool, r.interest_group) for r in _active_rows(meeting_id)[1]
+                   if r.outcome == rules.ALLOCATED)
     caps = {rules.ONLINE: speaker_cap, rules.OTHER: representative_cap}
     return sum(max(0, n - caps[pool]) for (_case, pool, _interest), n in held.items())
 

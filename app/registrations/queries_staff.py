@@ -14,9 +14,10 @@ from ..meetings.queries import Page
 from ..outbox.models import OutboxMessage
 from ..params import MAX_PAGE, whole_number
 from ..rules import allocation as rules
-from ..rules.names import normalise_name, normalise_phone
-from .models import KINDS, OBSERVE, SPEAK, STATUSES, Application, SpeakingRequest
-from .placing import active_applications
+from ..rules.names import normalise_phone
+from ..rules.venue import comment_minutes_over_budget
+from .models import KINDS, OBSERVE, SPEAK, STATUSES, UNCONFIRMED, Application, SpeakingRequest
+from .placing import active_applications, queue_of
 
 OUTCOMES = rules.SPEAKER_OUTCOMES + rules.OBSERVER_OUTCOMES
 SEARCH_MAX = 100
@@ -146,10 +147,9 @@ def desk_summary(meeting) -> DeskSummary:
             summary.gallery_used += application.outcome == rules.GALLERY
             summary.overflow += application.outcome == rules.OVERFLOW
             continue
-        interest = normalise_name(application.interest_group) if application.pool == rules.OTHER else ""
-        names.setdefault(interest, application.interest_group.strip())
         for request in application.requests:
-            key = (request.case_key, application.pool, interest)  # the allocation's queues (V3, V4)
+            key = queue_of(request.case_key, application.pool, application.interest_group)  # V3, V4
+            names.setdefault(key[2], application.interest_group.strip())
             speaking[key] += request.outcome == rules.ALLOCATED
             waiting[key] += request.outcome == rules.WAITLISTED
             summary.pending_claims += request.claim == rules.CLAIM_PENDING
@@ -163,7 +163,7 @@ def desk_summary(meeting) -> DeskSummary:
                                              names.get(key[2], "")))
     summary.over_time = comment_time_overruns(meeting, summary.places)
     summary.unconfirmed = db.session.scalar(select(func.count()).select_from(Application).where(
-        Application.meeting_id == meeting.id, Application.status == "unconfirmed")) or 0
+        Application.meeting_id == meeting.id, Application.status == UNCONFIRMED)) or 0
     return summary
 
 
@@ -176,8 +176,9 @@ def comment_time_overruns(meeting, places: list[PlacesLine]) -> list[tuple[str, 
     for line in places:
         speakers[line.case_key] += line.used
         titles[line.case_key] = line.title
-    return [(titles[key], n * meeting.minutes_per_speaker, budgets[key]) for key, n in speakers.items()
-            if key in budgets and n * meeting.minutes_per_speaker > budgets[key]]
+    overruns = [(titles[key], comment_minutes_over_budget(n, meeting.minutes_per_speaker, budgets[key]), budgets[key])
+                for key, n in speakers.items() if key in budgets]
+    return [(title, needed, budget) for title, needed, budget in overruns if needed]
 
 
 def audit_history(application: Application) -> list[AuditEntry]:
@@ -219,7 +220,7 @@ def sign_in_sections(meeting) -> list[SignInSection]:
             observers[application.outcome].append((application.position, "", application))
     pool_order = {rules.ONLINE: 0, rules.OTHER: 1}
     sections = [SignInSection(SPEAK, titles[key], sorted(rows, key=lambda r: (
-        pool_order[r[1]], normalise_name(r[2].interest_group) if r[1] == rules.OTHER else "", r[0])))
+        pool_order[r[1]], queue_of(key, r[1], r[2].interest_group)[2], r[0])))
                 for key, rows in by_case.items()]
     return sections + [SignInSection(outcome, "", sorted(rows, key=lambda r: r[0]))
                        for outcome, rows in observers.items()]

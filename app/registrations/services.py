@@ -18,10 +18,11 @@ from ..rules.periods import cancellation_notice_by
 from ..violations import RuleViolation
 from . import links, mails
 from .checks import admission_problems, group_problem, group_speaking_on, window_problems
-from .models import ACTIVE, CANCELLED, SPEAK, UNCONFIRMED, Application, SpeakingRequest
+from .models import ACTIVE, CANCELLED, OPEN, SPEAK, UNCONFIRMED, Application, SpeakingRequest
 from .placing import clear_places, reallocate
 
 CHECK_IN_ATTEMPTS = 5
+TEXT_FIELDS = ("name", "organisation", "township", "village", "email", "phone", "interest_group")
 
 
 class AlreadyUsed(Exception):
@@ -80,30 +81,26 @@ def content_problems(data: dict) -> list[Problem]:
 
 def clean(data: dict) -> dict:
     """The form's text without invisible control or format characters (see rules.names.clean_text)."""
-    text = ("name", "organisation", "township", "village", "email", "phone", "interest_group")
-    cleaned = {k: clean_text(data.get(k) or "") for k in text if k in data}
-    if "party_statement" in data:
-        cleaned["party_statement"] = clean_text(data["party_statement"] or "", multiline=True)
+    cleaned = {k: clean_text(data.get(k) or "") for k in TEXT_FIELDS}
+    cleaned["party_statement"] = clean_text(data.get("party_statement") or "", multiline=True)
     return data | cleaned
 
 
 def build_application(meeting, data: dict, *, now: datetime) -> Application:
-    """A new application (not yet added) with its speaking requests, from validated form data."""
+    """A new application (not yet added) with its speaking requests, from cleaned form data (clean)."""
     keys = person_keys(data)
+    text = {k: data[k] for k in TEXT_FIELDS}
     application = Application(
         meeting=meeting, kind=data["kind"], channel=data.get("channel", "online"), pool=data.get("pool", "online"),
-        name=data["name"].strip(), organisation=(data.get("organisation") or "").strip(),
-        township=(data.get("township") or "").strip(), village=(data.get("village") or "").strip(),
-        email=(data.get("email") or "").strip(), phone=(data.get("phone") or "").strip(),
-        interest_group=(data.get("interest_group") or "").strip(), locale=data.get("locale") or "zh_Hant_TW",
-        nonce=links.new_nonce(), submitted_at=now, consented_at=now if data.get("consent") else None, **keys)
+        locale=data.get("locale") or "zh_Hant_TW", nonce=links.new_nonce(), submitted_at=now,
+        consented_at=now if data.get("consent") else None, **text, **keys)
     cases = {case.id: case for case in meeting.cases}
     claim = "pending" if data.get("party_concerned") else "none"
     for key in case_keys(meeting, data):
         application.requests.append(SpeakingRequest(
             meeting_id=meeting.id, case=cases.get(key), case_key=key, org_key=keys["org_key"],
             party_concerned=bool(data.get("party_concerned")), claim=claim,
-            party_statement=(data.get("party_statement") or "").strip() if data.get("party_concerned") else ""))
+            party_statement=data["party_statement"] if data.get("party_concerned") else ""))
     return application
 
 
@@ -130,16 +127,22 @@ def submit_application(meeting, data: dict, *, now: datetime) -> Application:
     return application
 
 
+def lock_application(application: Application) -> tuple:
+    """Take the lock of the application's meeting; return (meeting, application), both read afresh
+    under it (a concurrent request may have changed them while this one waited)."""
+    application_id = application.id
+    meeting = lock_meeting(application.meeting_id)
+    return meeting, db.session.get(Application, application_id, populate_existing=True)
+
+
 def confirm_application(application: Application, *, now: datetime | None = None) -> Application:
     """The applicant confirmed the address: the application becomes active with its time of
     application (V6, V7) — `now`, or the clock read once the lock is held, so that the order of
     times is the order of confirmations — gets a check-in code, and the allocation runs."""
     if application.status != UNCONFIRMED:
         raise AlreadyUsed()
-    application_id = application.id
-    meeting = lock_meeting(application.meeting_id)
+    meeting, application = lock_application(application)
     now = now or utcnow()
-    application = db.session.get(Application, application_id, populate_existing=True)
     if application.status != UNCONFIRMED:  # confirmed by a concurrent request that held the lock first
         raise AlreadyUsed()
     problems = window_problems(meeting, now)
@@ -196,25 +199,30 @@ def is_late_cancellation(meeting, now: datetime) -> bool:
 def cancel_application(application: Application, *, now: datetime, actor=None) -> bool:
     """Cancel an application (the applicant, or staff for them); the next person is promoted.
     Returns whether the cancellation came late (W4)."""
-    application_id = application.id
-    meeting = lock_meeting(application.meeting_id)
-    application = db.session.get(Application, application_id, populate_existing=True)
-    if application.status not in (ACTIVE, UNCONFIRMED):
+    meeting, application = lock_application(application)
+    if not application.is_open:
         raise RuleViolation.one("application", "not_active")
     if now >= meeting.ends_at:
         raise RuleViolation.one("application", "meeting_over")
     late = is_late_cancellation(meeting, now)
-    was_active = application.status == ACTIVE
-    application.status, application.ended_at = CANCELLED, now
-    clear_places(application)
-    db.session.flush()
-    if was_active:
-        reallocate_and_notify(meeting, now=now)
+    was_active = end_application(meeting, application, CANCELLED, now=now)
     audit.record(actor, "registration.cancelled", application, {"late": late, "by_staff": actor is not None},
                  now=now, organizer_id=meeting.organizer_id)
     if was_active:
         mails.send_cancelled(application, now=now, late=late)
     return late
+
+
+def end_application(meeting, application: Application, status: str, *, now: datetime) -> bool:
+    """Cancel or reject an open application (the caller holds the lock): it leaves the allocation,
+    and the next people are promoted if it held places. Returns whether it had been active."""
+    was_active = application.is_active
+    application.status, application.ended_at = status, now
+    clear_places(application)
+    db.session.flush()
+    if was_active:
+        reallocate_and_notify(meeting, now=now)
+    return was_active
 
 
 def notify_registrants(meeting, *, now: datetime):
@@ -226,7 +234,7 @@ def notify_registrants(meeting, *, now: datetime):
 
 def _open_requests(meeting_id: int, *where):
     return (select(func.count()).select_from(SpeakingRequest).join(Application)
-            .where(SpeakingRequest.meeting_id == meeting_id, Application.status.in_((ACTIVE, UNCONFIRMED)), *where))
+            .where(SpeakingRequest.meeting_id == meeting_id, Application.status.in_(OPEN), *where))
 
 
 def has_meeting_wide_speakers(meeting) -> bool:

@@ -1,18 +1,18 @@
 """Public: apply to speak or observe, confirm the e-mail address, the applicant's own page."""
 import hmac
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ..dbtypes import utcnow
 from ..extensions import db, limiter
 from ..formflow import form_status, refuse
-from ..meetings.models import Meeting
+from ..meetings.views_public import public_meeting_or_404
 from ..params import MAX_ID
 from ..rules.periods import cancellation_notice_by
 from ..timefmt import roc_datetime
-from ..violations import RuleViolation, apply_to_form, message_for
+from ..violations import RuleViolation, message_for
 from . import links
 from .availability import availability
 from .checks import window_problems
@@ -97,13 +97,6 @@ def _refused(meeting, problems, status: int = 409):
                            messages=[message_for(p) for p in problems]), status
 
 
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not meeting.is_public:
-        abort(404)
-    return meeting
-
-
 def _application_for(token: str, purpose: str) -> Application:
     """The application a private link names; LinkInvalid unless it exists and the nonce still matches."""
     application_id, nonce = links.read_token(token, purpose)
@@ -117,7 +110,7 @@ def _application_for(token: str, purpose: str) -> Application:
 @limiter.limit(_rate_limit, methods=["POST"])
 def apply(meeting_id):
     """The application form (W1: only while the window is open)."""
-    meeting, now = _meeting_or_404(meeting_id), utcnow()
+    meeting, now = public_meeting_or_404(meeting_id), utcnow()
     problems = window_problems(meeting, now)
     if problems:  # W1: before it opens, after the deadline, cancelled: say so and take nothing
         return _refused(meeting, problems, 409 if request.method == "POST" else 200)
@@ -138,7 +131,7 @@ def apply(meeting_id):
 @bp.get("/meetings/<int:meeting_id>/register/sent")
 def sent(meeting_id):
     """Check your e-mail: the application counts only once the address is confirmed (V6)."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = public_meeting_or_404(meeting_id)
     last = session.get(SENT_KEY) or {}
     email = last.get("email") if last.get("meeting") == meeting.id else None
     return render_template("registrations/sent.html", meeting=meeting, email=email,
@@ -183,7 +176,7 @@ def _manage_page(application, token: str, form, status: int = 200):
         lines=place_lines(application) if application.status == ACTIVE else [],
         qr=links.check_in_qr_svg(application.check_in_code) if application.status == ACTIVE else None,
         seated=application.status == ACTIVE and holds_place(application),
-        cancellable=application.status in (ACTIVE, UNCONFIRMED) and now < meeting.ends_at,
+        cancellable=application.is_open and now < meeting.ends_at,
         late=is_late_cancellation(meeting, now), cancel_by=cancellation_notice_by(meeting.starts_at)), status
 
 
@@ -198,9 +191,7 @@ def cancel(token):
     try:
         late = cancel_application(application, now=utcnow())
     except RuleViolation as violation:  # cancelled twice, or the meeting is over
-        db.session.rollback()
-        for message in apply_to_form(None, violation):
-            flash(message, "error")
+        refuse(None, violation)
         return redirect(url_for(".manage", token=token))
     db.session.commit()
     flash(gettext("Your application is cancelled."), "success")

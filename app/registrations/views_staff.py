@@ -11,7 +11,6 @@ from ..accounts.access import require, scoped_or_404
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import form_status, submit
-from ..labels import LABELS
 from ..meetings.models import Meeting
 from ..params import page_number, whole_number
 from ..plans.models import Organizer
@@ -40,17 +39,6 @@ from .queries_staff import (
 
 bp = Blueprint("desk", __name__, url_prefix="/staff")
 
-# Which label group names the values of an application's audit details (codes become words).
-DETAIL_LABELS = {"kind": "application_kind", "claim": "claim", "channel": "channel", "from": "pool", "to": "pool"}
-
-
-@bp.app_template_filter("desk_value")
-def desk_value(value: str, name: str) -> str:
-    """An audit detail's value in words: a code through its label, True/False as yes/no."""
-    if value in ("True", "False"):
-        return gettext("yes") if value == "True" else gettext("no")
-    group = LABELS.get(DETAIL_LABELS.get(name, ""), {})
-    return str(group.get(value, value))
 bp.before_request(login_required(lambda: None))
 PAGE_SIZE = 50
 SUSPENSIONS_PAGE = 50

@@ -47,9 +47,14 @@ class SpeakerBid:
 
     @property
     def queue(self) -> tuple:
-        """The queue the bid waits in: per case, the online places (V3); per case and shared
-        interest, the representatives from other channels (V4)."""
-        return (self.case, self.pool, self.interest if self.pool == OTHER else "")
+        """The queue the bid waits in (queue_key)."""
+        return queue_key(self.case, self.pool, self.interest)
+
+
+def queue_key(case, pool: str, interest: str = "") -> tuple:
+    """A speaking queue: per case, the online places (V3); per case and shared interest, the
+    representatives from other channels (V4)."""
+    return (case, pool, interest if pool == OTHER else "")
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,13 @@ def case_budget_problems(minutes: int | None) -> list[Problem]:
     return []
 
 
+def comment_minutes_over_budget(speakers: int, minutes_per_speaker: int, budget: int) -> int | None:
+    """V11: the minutes `speakers` need at `minutes_per_speaker` each when that is more than the case's
+    public-comment `budget` (which the chair may extend, with the members' consent, up to 60); else None."""
+    needed = speakers * minutes_per_speaker
+    return needed if needed > budget else None
+
+
 def departures(settings: VenueSettings, profile: VenueSettings) -> dict[str, tuple[int, int]]:
     """The settings where a meeting departs from its organizer's profile: name -> (profile, meeting)."""
     return {

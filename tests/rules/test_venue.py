@@ -10,6 +10,7 @@ from app.rules.venue import (
     MINISTRY_DEFAULTS,
     SPEAKER_CAP_MAX,
     case_budget_problems,
+    comment_minutes_over_budget,
     departures,
     settings_problems,
 )
@@ -55,3 +56,9 @@ def test_a_county_profile_with_its_own_numbers_is_valid_V7():
 ])
 def test_departures_name_each_setting_that_differs_from_the_profile_V3_V11(change, expected):
     assert departures(dataclasses.replace(MINISTRY_DEFAULTS, **change), MINISTRY_DEFAULTS) == expected
+
+
+@pytest.mark.parametrize("speakers, minutes, budget, over", [
+    (10, 3, 30, None), (11, 3, 30, 33), (0, 3, 30, None), (20, 3, 60, None), (21, 3, 60, 63)])
+def test_comment_time_over_the_case_budget_V11(speakers, minutes, budget, over):
+    assert comment_minutes_over_budget(speakers, minutes, budget) == over

@@ -11,3 +11,15 @@ def test_details_are_flattened_and_empty_values_left_out():
 
 def test_no_details_give_no_pairs():
     assert readable_details({}) == [] and readable_details(None) == []
+
+
+def test_coded_values_are_shown_in_words_and_other_text_as_it_is(app):
+    import flask_babel
+
+    from app.labels import audit_details
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        flask_babel.refresh()
+        pairs = audit_details({"from": "published", "to": "postponed", "kind": "speak", "claim": "accepted",
+                               "channel": "phone", "late": True, "by_staff": False, "reason": "颱風"})
+    assert pairs == [("from", "Published"), ("to", "Postponed"), ("kind", "speak"), ("claim", "Claim accepted"),
+                     ("channel", "Telephone"), ("late", "yes"), ("by_staff", "no"), ("reason", "颱風")]

@@ -230,3 +230,28 @@ def test_application_page_shows_personal_data_history_and_who_was_told(client, c
     assert "Decided a party-concerned claim" in body and "持有地籍資料" in body
     assert "我的土地在計畫範圍內" in body and counties.secretariat_a.name in body
     assert f'href="/staff/suspensions/new?application={claimant.id}"' in body
+
+
+def test_rejecting_without_a_reason_is_refused_beside_the_field_and_changes_nothing(client, counties, sign_in, full):
+    meeting, people, _ = full
+    sign_in(counties.secretariat_a)
+    response = client.post(f"/staff/applications/{people[0].id}/reject", data={"reason": "   "})
+    assert response.status_code == 400 and field_error(response, "reject_reason")
+    assert fresh(people[0]).status == "active" and place(people[0]) == ("allocated", 1)
+    assert "registration.rejected" not in topics(people[0])
+
+
+@pytest.mark.parametrize("kind, pool, message", [
+    ("observe", "other", "Only speakers have pools"),
+    ("speak", "nowhere", "Not a valid choice"),
+])
+def test_a_pool_move_that_cannot_be_is_refused_beside_the_field_and_changes_nothing(client, make, counties, sign_in,
+                                                                                    full, kind, pool, message):
+    meeting, people, _ = full
+    person = people[0] if kind == "speak" else make.application(meeting, "observe")
+    make.commit()
+    sign_in(counties.secretariat_a)
+    response = client.post(f"/staff/applications/{person.id}/pool", data={"pool": pool})
+    assert response.status_code == 400 and message in field_error(response, "pool_pool")
+    assert fresh(person).pool == "online"
+    assert count(AuditEntry, AuditEntry.action == "registration.pool_moved") == 0
