@@ -4,6 +4,7 @@ Lower packages never import higher ones, blueprints are imported only where they
 no module takes another's private names, and no modules import each other round a cycle.
 """
 import ast
+import subprocess
 import sys
 from functools import cache
 from pathlib import Path
@@ -208,3 +209,21 @@ def test_the_check_sees_an_upward_import_inside_a_function():
     target = _resolve("app.meetings.services", node.level, node.module)
     assert problem("app.meetings.services", target, {"notify_registrants"}) is not None
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_building_the_app_connects_the_receivers_of_meetings_signals():
+    # A fresh interpreter: in this one, other tests have built apps already.
+    script = """
+from app import create_app
+from app.meetings import signals
+names = ("meeting_postponed", "meeting_cancelled", "meeting_details_changed", "venue_settings_changed",
+         "first_case_added", "case_removing")
+assert not any(getattr(signals, name).receivers for name in names)
+create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+connected = {name: {f"{r.__module__}.{r.__name__}" for r in getattr(signals, name).receivers_for(object())}
+             for name in names}
+assert all(connected.values()), connected
+assert "app.registrations.receivers.tell_registrants" in connected["meeting_cancelled"], connected
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=APP.parent, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
