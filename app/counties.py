@@ -24,12 +24,3 @@ COUNTIES = (
     ("lienchiang", "連江縣", "Lienchiang County"),
 )
 CODES = tuple(code for code, _, _ in COUNTIES)
-_BY_CODE = {code: (zh, en) for code, zh, en in COUNTIES}
-
-
-def county_name(code: str | None, locale: str = "zh_Hant_TW") -> str:
-    """The county's name in the locale, or the empty string for a national plan."""
-    if not code or code not in _BY_CODE:
-        return ""
-    zh, en = _BY_CODE[code]
-    return en if locale.startswith("en") else zh

@@ -168,6 +168,7 @@ def register_blueprints(app):
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
                       desk_bp):
         app.register_blueprint(blueprint)
+    from .registrations import receivers  # noqa: F401  (connects: applications follow their meetings' signals)
 
 
 def register_cli(app):

@@ -4,10 +4,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..dbtypes import UTCDateTime, utcnow
+from ..dbtypes import UTCDateTime, one_of, utcnow
 from ..extensions import db
 
-MATERIAL_CATEGORIES = ("agenda", "briefing", "draft_plan", "minutes", "other")
+AGENDA, BRIEFING, DRAFT_PLAN, MINUTES, OTHER = "agenda", "briefing", "draft_plan", "minutes", "other"
+MATERIAL_CATEGORIES = (AGENDA, BRIEFING, DRAFT_PLAN, MINUTES, OTHER)
 
 
 class Material(db.Model):
@@ -17,7 +18,7 @@ class Material(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    category: Mapped[str] = mapped_column(String(16), default="other")
+    category: Mapped[str] = mapped_column(String(16), default=OTHER)
     title: Mapped[str] = mapped_column(String(200))
     link_url: Mapped[str | None] = mapped_column(String(500))
     stored_name: Mapped[str | None] = mapped_column(String(80))
@@ -30,8 +31,7 @@ class Material(db.Model):
     __table_args__ = (
         CheckConstraint("(meeting_id IS NULL) <> (plan_id IS NULL)", name="one_owner"),
         CheckConstraint("(link_url IS NULL) <> (stored_name IS NULL)", name="file_or_link"),
-        CheckConstraint("category IN ('agenda', 'briefing', 'draft_plan', 'minutes', 'other')",
-                        name="category_known"),
+        CheckConstraint(one_of("category", MATERIAL_CATEGORIES), name="category_known"),
     )
 
     @property

@@ -3,10 +3,10 @@ from datetime import datetime
 
 from .. import audit
 from ..extensions import db
-from ..locking import lock_meeting
 from ..rules import Problem
 from ..rules.venue import case_budget_problems
 from ..violations import RuleViolation
+from . import signals
 from .models import AgendaItem, Meeting, ReviewCase, SuggestedAttendance
 from .services import touch
 
@@ -61,19 +61,16 @@ def add_case(meeting: Meeting, *, title: str, summary: str, comment_minutes: int
              now: datetime) -> ReviewCase:
     """Add a case under review with its public-comment budget (V11; the meeting's default if none).
 
-    The first case of a meeting that took applications to speak on the meeting as a whole becomes
-    what those speakers asked for, keeping their places (V3, V5)."""
-    from ..registrations.services import adopt_first_case, has_meeting_wide_speakers  # built on meetings
+    A meeting's first case is announced (signals.first_case_added): applications to speak on the
+    meeting as a whole then ask for that case, keeping their places (V3, V5)."""
     minutes = _case_minutes(meeting, comment_minutes)
-    first = not meeting.cases and has_meeting_wide_speakers(meeting)
-    if first:
-        meeting = lock_meeting(meeting.id)
+    first = not meeting.cases
     case = ReviewCase(title=title.strip(), summary=summary.strip(), comment_minutes=minutes,
                       position=len(meeting.cases) + 1)
     meeting.cases.append(case)
     touch(meeting, now)
     if first:
-        adopt_first_case(meeting, case)
+        signals.first_case_added.send(meeting, case=case)
     audit.record(actor, "meeting.case_added", meeting, {"title": case.title, "comment_minutes": minutes}, now=now)
     return case
 
@@ -112,14 +109,11 @@ def change_suggested_attendance(meeting: Meeting, row: SuggestedAttendance, *, a
 
 
 def remove_part(meeting: Meeting, part, *, actor, now: datetime):
-    """Remove an agenda item, case or suggested-attendance row from its meeting. A case that people
-    still apply to speak on stays until staff have rejected or cancelled those applications."""
+    """Remove an agenda item, case or suggested-attendance row from its meeting. A case may be refused
+    removal by a receiver of signals.case_removing (people still apply to speak on it)."""
     kind = type(part).__tablename__
     if kind == "review_cases":
-        from ..registrations.services import open_requests_on  # built on meetings
-        waiting = open_requests_on(part)
-        if waiting:
-            raise RuleViolation.one("case", "case_has_applications", count=waiting)
+        signals.case_removing.send(part)
     db.session.delete(part)
     db.session.flush()
     db.session.refresh(meeting)

@@ -4,14 +4,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..dbtypes import UTCDateTime, utcnow
+from ..dbtypes import UTCDateTime, between, one_of, utcnow
 from ..extensions import db
 from ..plans.models import Organizer, Plan
+from ..rules.participation import MEETING_KINDS, PHASES
 from ..rules.periods import registration_state
-from ..rules.publication import DRAFT, is_public
-from ..rules.venue import VenueSettings
-
-MEETING_KINDS = ("symposium", "workshop", "hearing", "committee", "subgroup")
+from ..rules.publication import DRAFT, STATUSES, is_public
+from ..rules.venue import BOUNDS, CAP_BOUNDS, REPRESENTATIVES_IN_PRINCIPLE, VenueSettings
 
 
 class Meeting(db.Model):
@@ -45,7 +44,7 @@ class Meeting(db.Model):
     observers_per_village: Mapped[int]
     minutes_per_speaker: Mapped[int]
     comment_minutes_per_case: Mapped[int]
-    representative_cap: Mapped[int] = mapped_column(default=5)  # V4: 1–5 representatives, at most 10
+    representative_cap: Mapped[int] = mapped_column(default=REPRESENTATIVES_IN_PRINCIPLE)  # V4
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -65,13 +64,14 @@ class Meeting(db.Model):
 
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        CheckConstraint("kind IN ('symposium', 'workshop', 'hearing', 'committee', 'subgroup')",
-                        name="kind_known"),
-        CheckConstraint("phase IS NULL OR phase IN ('initial', 'middle', 'final')", name="phase_known"),
-        CheckConstraint("status IN ('draft', 'published', 'postponed', 'cancelled')", name="status_known"),
-        CheckConstraint("speaker_cap BETWEEN 1 AND 10", name="speaker_cap_v3"),
-        CheckConstraint("comment_minutes_per_case BETWEEN 1 AND 60", name="comment_minutes_v11"),
-        CheckConstraint("representative_cap BETWEEN 1 AND 10", name="representative_cap_v4"),
+        CheckConstraint(one_of("kind", MEETING_KINDS), name="kind_known"),
+        CheckConstraint(f"phase IS NULL OR {one_of('phase', PHASES)}", name="phase_known"),
+        CheckConstraint(one_of("status", STATUSES), name="status_known"),
+        CheckConstraint(between("speaker_cap", BOUNDS["speaker_cap"]), name="speaker_cap_v3"),
+        CheckConstraint(between("comment_minutes_per_case", BOUNDS["comment_minutes_per_case"]),
+                        name="comment_minutes_v11"),
+        CheckConstraint(between("representative_cap", CAP_BOUNDS["representative_cap"]),
+                        name="representative_cap_v4"),
         CheckConstraint("registration_closes_at IS NULL OR registration_closes_at <= starts_at",
                         name="deadline_before_start_w1"),
         Index("ix_meetings_status_starts_at", "status", "starts_at"),
@@ -146,7 +146,8 @@ class ReviewCase(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     comment_minutes: Mapped[int]
     meeting: Mapped[Meeting] = relationship(back_populates="cases")
-    __table_args__ = (CheckConstraint("comment_minutes BETWEEN 1 AND 60", name="comment_minutes_v11"),)
+    __table_args__ = (CheckConstraint(between("comment_minutes", BOUNDS["comment_minutes_per_case"]),
+                                      name="comment_minutes_v11"),)
 
 
 class SuggestedAttendance(db.Model):

@@ -11,9 +11,10 @@ from ..plans.models import Plan
 from ..rules import Problem, web_link_problems
 from ..rules.participation import PHASES, PLANNING_KINDS, may_hold_meetings_on
 from ..rules.periods import schedule_problems
-from ..rules.publication import DRAFT, PUBLISHED, next_status
+from ..rules.publication import CANCEL, DRAFT, POSTPONE, PUBLISH, next_status
 from ..rules.venue import SETTING_NAMES, VenueSettings, departures, settings_problems
 from ..violations import RuleViolation
+from . import signals
 from .models import Meeting, MeetingStatusChange, RuleDeparture
 
 DESCRIPTIVE_FIELDS = (
@@ -106,16 +107,10 @@ def update_meeting(meeting: Meeting, data: dict, *, actor, now: datetime, expect
     audit.record(actor, "meeting.updated", meeting, {"fields": changed}, now=now)
     told = meeting.status != DRAFT and bool(set(changed) & REGISTRANTS_TOLD_OF)
     if reallocating:  # one e-mail per person: the meeting-changed mail carries their place too
-        from ..registrations.services import reallocate_and_notify
-        reallocate_and_notify(meeting, now=now, notify=not told)
+        signals.venue_settings_changed.send(meeting, now=now, details_follow=told)
     if told:
-        _notify_registrants(meeting, now)
+        signals.meeting_details_changed.send(meeting, now=now)
     return meeting
-
-
-def _notify_registrants(meeting, now):
-    from ..registrations.services import notify_registrants  # registrations build on meetings
-    notify_registrants(meeting, now=now)
 
 
 def touch(meeting: Meeting, now: datetime):
@@ -123,6 +118,9 @@ def touch(meeting: Meeting, now: datetime):
     meeting.sequence += 1
     meeting.updated_at = now
     db.session.flush()
+
+
+_ANNOUNCED = {POSTPONE: signals.meeting_postponed, CANCEL: signals.meeting_cancelled}
 
 
 def _change_status(meeting, action, *, reason, actor, now, new_times=None):
@@ -137,11 +135,11 @@ def _change_status(meeting, action, *, reason, actor, now, new_times=None):
         change.new_starts_at = meeting.starts_at
     meeting.status_changes.append(change)
     previous_status, meeting.status = meeting.status, target
-    if action != "publish":
+    if action != PUBLISH:
         meeting.status_reason = change.reason
     touch(meeting, now)
-    if action != "publish":
-        _notify_registrants(meeting, now)  # W5: everyone registered must be told
+    if action != PUBLISH:  # W5: everyone registered must be told
+        _ANNOUNCED[action].send(meeting, now=now)
     audit.record(actor, f"meeting.{target}", meeting,
                  {"from": previous_status, "to": target, "reason": change.reason,
                   "previous_starts_at": change.previous_starts_at, "new_starts_at": change.new_starts_at},
@@ -151,7 +149,7 @@ def _change_status(meeting, action, *, reason, actor, now, new_times=None):
 
 def publish_meeting(meeting: Meeting, *, actor, now: datetime) -> Meeting:
     """Publish a draft: from now on the public sees it and calendars carry it (P8)."""
-    _change_status(meeting, "publish", reason="", actor=actor, now=now)
+    _change_status(meeting, PUBLISH, reason="", actor=actor, now=now)
     meeting.published_at = now
     return meeting
 
@@ -164,14 +162,10 @@ def postpone_meeting(meeting: Meeting, *, starts_at: datetime, ends_at: datetime
         problems.append(Problem("starts_at", "new_time_in_past"))
     if problems:
         raise RuleViolation(problems)
-    return _change_status(meeting, "postpone", reason=reason, actor=actor, now=now, new_times=(starts_at, ends_at))
+    return _change_status(meeting, POSTPONE, reason=reason, actor=actor, now=now, new_times=(starts_at, ends_at))
 
 
 def cancel_meeting(meeting: Meeting, *, reason: str, actor, now: datetime) -> Meeting:
     """Cancel a published meeting; the page and calendars say so with the reason (W5)."""
-    return _change_status(meeting, "cancel", reason=reason, actor=actor, now=now)
+    return _change_status(meeting, CANCEL, reason=reason, actor=actor, now=now)
 
-
-def is_publicly_scheduled(meeting: Meeting) -> bool:
-    """Whether the meeting still takes place (published or postponed to a new time)."""
-    return meeting.status in (PUBLISHED, "postponed")

@@ -16,7 +16,7 @@ from ..violations import RuleViolation
 from . import agenda
 from .forms import AgendaItemForm, AttendanceForm, CaseForm
 from .models import AgendaItem, ReviewCase, SuggestedAttendance
-from .views_staff import _managed_meeting, render_manage
+from .staff_pages import managed_meeting, render_manage
 
 bp = Blueprint("meeting_parts", __name__, url_prefix="/staff/meetings/<int:meeting_id>")
 bp.before_request(login_required(lambda: None))
@@ -75,7 +75,7 @@ def _part_or_404(meeting, part: Part, part_id: int):
 @bp.post("/<any(agenda, cases, attendance):part>")
 def add(meeting_id, part):
     """Add an agenda item (W2), a case under review (V11) or a suggested-attendance row (W3)."""
-    meeting, kind = _managed_meeting(meeting_id), PARTS[part]
+    meeting, kind = managed_meeting(meeting_id), PARTS[part]
     form = kind.form()
     done, _ = submit(form, lambda: kind.add(meeting, **kind.values(meeting, form), actor=current_user, now=utcnow()),
                      gettext("Added."), lambda _: url_for("meetings_staff.manage", meeting_id=meeting.id))
@@ -85,7 +85,7 @@ def add(meeting_id, part):
 @bp.route("/<any(agenda, cases, attendance):part>/<int:part_id>/edit", methods=["GET", "POST"])
 def edit(meeting_id, part, part_id):
     """Change an agenda item, case or suggested-attendance row on a page of its own."""
-    meeting, kind = _managed_meeting(meeting_id), PARTS[part]
+    meeting, kind = managed_meeting(meeting_id), PARTS[part]
     row = _part_or_404(meeting, kind, part_id)
     form = kind.form(obj=row)
     if request.method == "GET" and part == "agenda":
@@ -102,7 +102,7 @@ def edit(meeting_id, part, part_id):
 @bp.post("/<any(agenda, cases, attendance):part>/<int:part_id>/delete")
 def remove(meeting_id, part, part_id):
     """Remove an agenda item, case or suggested-attendance row."""
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
     row = _part_or_404(meeting, PARTS[part], part_id)
     try:
         agenda.remove_part(meeting, row, actor=current_user, now=utcnow())

@@ -3,24 +3,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from ..accounts.access import may, require, scoped_or_404
-from ..audit import AuditEntry
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import form_status, submit
-from ..materials.models import Material
 from ..params import page_number
 from ..plans.models import Organizer, Plan
 from ..rules.participation import may_hold_meetings_on
 from ..rules.publication import STATUSES
 from ..timefmt import from_local, to_local
 from . import services
-from .forms import AgendaItemForm, AttendanceForm, CancelForm, CaseForm, MeetingForm, PostponeForm, PublishForm
+from .forms import CancelForm, MeetingForm, PostponeForm, PublishForm
 from .models import Meeting
 from .queries import paginate
+from .staff_pages import managed_meeting, render_manage
 
 bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
 DASHBOARD_PAGE_SIZE = 50
@@ -123,30 +121,10 @@ def _naive_local(moment):
     return to_local(moment).replace(tzinfo=None, second=0, microsecond=0) if moment else None
 
 
-def render_manage(meeting, status=200, **forms):
-    """The manage page, with fresh forms except those passed in (which carry errors)."""
-    defaults = {"publish_form": PublishForm, "postpone_form": PostponeForm, "cancel_form": CancelForm,
-                "agenda_form": AgendaItemForm, "case_form": CaseForm, "attendance_form": AttendanceForm}
-    forms = {name: forms.get(name) or cls(formdata=None) for name, cls in defaults.items()}
-    materials = db.session.scalars(select(Material).where(Material.meeting_id == meeting.id)).all()
-    history = db.session.scalars(
-        select(AuditEntry).options(joinedload(AuditEntry.actor))
-        .where(AuditEntry.target_type == "meetings", AuditEntry.target_id == meeting.id)
-        .order_by(AuditEntry.id.desc()).limit(50)).all()
-    return render_template("staff/meeting_manage.html", meeting=meeting, materials=materials, history=history,
-                           **forms), status
-
-
 @bp.get("/meetings/<int:meeting_id>")
 def manage(meeting_id):
     """Everything about one meeting for its organizer's staff, with the actions they may take."""
     return render_manage(scoped_or_404(db.session.get(Meeting, meeting_id)))
-
-
-def _managed_meeting(meeting_id):
-    meeting = scoped_or_404(db.session.get(Meeting, meeting_id))
-    require("meeting.manage", meeting.organizer_id)
-    return meeting
 
 
 def _status_action(meeting, form, form_name, action, success_message):
@@ -158,7 +136,7 @@ def _status_action(meeting, form, form_name, action, success_message):
 @bp.post("/meetings/<int:meeting_id>/publish")
 def publish(meeting_id):
     """Publish a draft."""
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
     return _status_action(meeting, PublishForm(), "publish_form",
                           lambda: services.publish_meeting(meeting, actor=current_user, now=utcnow()),
                           gettext("The meeting is published."))
@@ -167,7 +145,7 @@ def publish(meeting_id):
 @bp.post("/meetings/<int:meeting_id>/postpone")
 def postpone(meeting_id):
     """Postpone to a new time with a public reason."""
-    meeting, form = _managed_meeting(meeting_id), PostponeForm()
+    meeting, form = managed_meeting(meeting_id), PostponeForm()
     return _status_action(meeting, form, "postpone_form", lambda: services.postpone_meeting(
         meeting, starts_at=from_local(form.starts_at.data), ends_at=from_local(form.ends_at.data),
         reason=form.reason.data, actor=current_user, now=utcnow()), gettext("The meeting is postponed."))
@@ -176,6 +154,6 @@ def postpone(meeting_id):
 @bp.post("/meetings/<int:meeting_id>/cancel")
 def cancel(meeting_id):
     """Cancel with a public reason."""
-    meeting, form = _managed_meeting(meeting_id), CancelForm()
+    meeting, form = managed_meeting(meeting_id), CancelForm()
     return _status_action(meeting, form, "cancel_form", lambda: services.cancel_meeting(
         meeting, reason=form.reason.data, actor=current_user, now=utcnow()), gettext("The meeting is cancelled."))

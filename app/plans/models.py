@@ -4,11 +4,13 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..dbtypes import UTCDateTime, utcnow
+from ..dbtypes import UTCDateTime, between, one_of, utcnow
 from ..extensions import db
-from ..rules.venue import MINISTRY_DEFAULTS, VenueSettings
+from ..rules.venue import BOUNDS, MINISTRY_DEFAULTS, VenueSettings
 
-PLAN_STAGES = ("planning", "exhibition", "deliberation", "approval", "announced")
+PLANNING, EXHIBITION, DELIBERATION, APPROVAL, ANNOUNCED = (
+    "planning", "exhibition", "deliberation", "approval", "announced")
+PLAN_STAGES = (PLANNING, EXHIBITION, DELIBERATION, APPROVAL, ANNOUNCED)
 
 
 class Organizer(db.Model):
@@ -43,8 +45,9 @@ class RuleProfile(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     organizer: Mapped[Organizer] = relationship(back_populates="profile")
     __table_args__ = (
-        CheckConstraint("speaker_cap BETWEEN 1 AND 10", name="speaker_cap_v3"),
-        CheckConstraint("comment_minutes_per_case BETWEEN 1 AND 60", name="comment_minutes_v11"),
+        CheckConstraint(between("speaker_cap", BOUNDS["speaker_cap"]), name="speaker_cap_v3"),
+        CheckConstraint(between("comment_minutes_per_case", BOUNDS["comment_minutes_per_case"]),
+                        name="comment_minutes_v11"),
     )
 
     def settings(self) -> VenueSettings:
@@ -61,7 +64,7 @@ class Plan(db.Model):
     name: Mapped[str] = mapped_column(String(160))
     name_en: Mapped[str] = mapped_column(String(200), default="")
     county_code: Mapped[str | None] = mapped_column(String(20), index=True)
-    stage: Mapped[str] = mapped_column(String(16), default="planning")
+    stage: Mapped[str] = mapped_column(String(16), default=PLANNING)
     summary: Mapped[str] = mapped_column(Text, default="")
     exhibition_starts_on: Mapped[date | None]
     exhibition_ends_on: Mapped[date | None]
@@ -72,10 +75,7 @@ class Plan(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     organizer: Mapped[Organizer] = relationship()
     __table_args__ = (
-        CheckConstraint(
-            "stage IN ('planning', 'exhibition', 'deliberation', 'approval', 'announced')",
-            name="stage_known",
-        ),
+        CheckConstraint(one_of("stage", PLAN_STAGES), name="stage_known"),
     )
 
     def display_name(self, locale: str) -> str:

@@ -1,30 +1,14 @@
-"""Who may apply, checked against the rows: the window (W1), suspensions (V15), one application per
-person and one speaker per group and case (V5). Each refusal is a Problem with its own message."""
+"""Who may apply, checked against the rows: suspensions (V15), one application per person and one
+speaker per group and case (V5). Each refusal is a Problem with its own message. The window (W1)
+is a pure rule: rules.periods.window_problems."""
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 
 from ..extensions import db
 from ..rules import Problem
-from ..rules.publication import CANCELLED, POSTPONED, PUBLISHED
 from ..timefmt import to_local
 from .models import ACTIVE, Application, SpeakingRequest, Suspension
-
-
-def window_problems(meeting, now: datetime) -> list[Problem]:
-    """Whether online applications are accepted now: a public, not cancelled meeting, inside its window (W1)."""
-    if meeting.status == CANCELLED:
-        return [Problem("meeting", "meeting_cancelled")]
-    if meeting.status not in (PUBLISHED, POSTPONED):
-        return [Problem("meeting", "meeting_not_public")]
-    state = meeting.registration_at(now)
-    if state == "none":
-        return [Problem("meeting", "no_online_registration")]
-    if state == "not_open":
-        return [Problem("meeting", "registration_not_open")]
-    if state == "closed" or now >= meeting.starts_at:
-        return [Problem("meeting", "registration_closed")]
-    return []
 
 
 def suspension_for(organizer_id: int, email_key: str, name_key: str, phone_key: str, now: datetime):

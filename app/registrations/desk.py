@@ -9,15 +9,15 @@ from ..extensions import db
 from ..locking import lock_meeting
 from ..meetings.models import RuleDeparture
 from ..meetings.services import touch
-from ..rules import Problem
-from ..rules.allocation import CLAIM_ACCEPTED, CLAIM_REJECTED, POOLS
+from ..rules import Problem, publication
+from ..rules.allocation import CLAIM_ACCEPTED, CLAIM_REJECTED, OTHER, POOLS
 from ..rules.names import clean_text, normalise_email, normalise_name, normalise_phone
-from ..rules.venue import SPEAKER_CAP_MAX
+from ..rules.venue import REPRESENTATIVES_IN_PRINCIPLE, cap_problems
 from ..timefmt import to_local
 from ..violations import RuleViolation
 from . import mails
 from .checks import admission_problems
-from .models import ACTIVE, CHANNELS, REJECTED, Application, SpeakingRequest, Suspension
+from .models import ACTIVE, OTHER_CHANNELS, REJECTED, SPEAK, Application, SpeakingRequest, Suspension
 from .placing import places_lost
 from .services import (
     activate,
@@ -32,18 +32,16 @@ from .services import (
     reallocate_and_notify,
 )
 
-REPRESENTATIVES_IN_PRINCIPLE = 5
-
 
 def record_other_channel(meeting, data: dict, *, actor, now: datetime | None = None) -> Application:
     """Record an application that came by phone, fax, paper, e-mail or on site (V4): active at once,
     in the other-channels pool, its time of application `now` or the clock read under the lock."""
-    if data.get("channel") not in CHANNELS[1:]:
+    if data.get("channel") not in OTHER_CHANNELS:
         raise RuleViolation.one("channel", "channel_required")
     meeting = lock_meeting(meeting.id)
     now = now or utcnow()
     data = clean(data)
-    if meeting.status == "cancelled" or now >= meeting.ends_at:
+    if meeting.status == publication.CANCELLED or now >= meeting.ends_at:
         raise RuleViolation.one("channel", "meeting_closed_for_records")
     keys = person_keys(data)
     problems = content_problems(data | {"consent": True}) + key_problems(keys)
@@ -55,7 +53,7 @@ def record_other_channel(meeting, data: dict, *, actor, now: datetime | None = N
     problems = [Problem(p.field, "already_applied_staff") if p.code == "already_applied" else p for p in problems]
     if problems:
         raise RuleViolation(problems)
-    application = build_application(meeting, data | {"pool": "other", "consent": True}, now=now)
+    application = build_application(meeting, data | {"pool": OTHER, "consent": True}, now=now)
     application.recorded_by_id = getattr(actor, "id", None)
     db.session.add(application)
     activate(application, now=now)
@@ -109,7 +107,7 @@ def move_pool(application: Application, *, pool: str, actor, now: datetime):
     meeting, application = lock_application(application)
     if application.status != ACTIVE:
         raise RuleViolation.one("pool", "not_active")
-    if application.kind != "speak":
+    if application.kind != SPEAK:
         raise RuleViolation.one("pool", "pool_for_speakers")
     before, application.pool = application.pool, pool
     db.session.flush()
@@ -123,10 +121,7 @@ def set_caps(meeting, *, speaker_cap: int, representative_cap: int, reason: str,
     """Change the online speaker places (V3: 5, at most 10) and other-channel representatives
     (V4: 1–5, at most 10) per case, with a recorded reason; more places promote people at once.
     Fewer places than are held take places away, which staff must accept explicitly."""
-    problems = []
-    for name, value in (("speaker_cap", speaker_cap), ("representative_cap", representative_cap)):
-        if value is None or not 1 <= value <= SPEAKER_CAP_MAX:
-            problems.append(Problem(name, f"{name}_out_of_range", {"low": 1, "high": SPEAKER_CAP_MAX}))
+    problems = cap_problems(speaker_cap, representative_cap)  # V3, V4
     if not (reason or "").strip():
         problems.append(Problem("reason", "reason_required"))
     if problems:

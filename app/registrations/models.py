@@ -4,17 +4,22 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..dbtypes import UTCDateTime, utcnow
+from ..dbtypes import UTCDateTime, one_of, utcnow
 from ..extensions import db
 from ..meetings.models import Meeting, ReviewCase
+from ..rules.allocation import CLAIM_NONE, CLAIMS, ONLINE, POOLS
 
 SPEAK, OBSERVE = "speak", "observe"
 KINDS = (SPEAK, OBSERVE)
-CHANNELS = ("online", "phone", "fax", "paper", "email", "onsite")  # V4: the other channels staff record
+ONLINE_CHANNEL = "online"
+OTHER_CHANNELS = ("phone", "fax", "paper", "email", "onsite")  # V4: the other channels staff record
+CHANNELS = (ONLINE_CHANNEL, *OTHER_CHANNELS)
 UNCONFIRMED, ACTIVE, CANCELLED, REJECTED = "unconfirmed", "active", "cancelled", "rejected"
 STATUSES = (UNCONFIRMED, ACTIVE, CANCELLED, REJECTED)
 OPEN = (UNCONFIRMED, ACTIVE)  # neither cancelled nor rejected: may still be confirmed, cancelled or rejected
-_ACTIVE = text("status = 'active'")
+# The partial unique indexes' conditions (V5): an active application, an active speaker of a group.
+_ACTIVE_EMAIL = text(f"status = '{ACTIVE}' AND email_key <> ''")
+_ACTIVE_PHONE = text(f"status = '{ACTIVE}' AND phone_key <> ''")
 _ACTIVE_SPEAKER = text("active AND org_key <> ''")
 
 
@@ -29,8 +34,8 @@ class Application(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))
-    channel: Mapped[str] = mapped_column(String(8), default="online")
-    pool: Mapped[str] = mapped_column(String(8), default="online")
+    channel: Mapped[str] = mapped_column(String(8), default=ONLINE_CHANNEL)
+    pool: Mapped[str] = mapped_column(String(8), default=ONLINE)
     status: Mapped[str] = mapped_column(String(12), default=UNCONFIRMED)
     name: Mapped[str] = mapped_column(String(80))
     name_key: Mapped[str] = mapped_column(String(80))
@@ -62,17 +67,15 @@ class Application(db.Model):
         order_by="SpeakingRequest.case_key", cascade="all, delete-orphan", back_populates="application")
 
     __table_args__ = (
-        CheckConstraint("kind IN ('speak', 'observe')", name="kind_known"),
-        CheckConstraint("status IN ('unconfirmed', 'active', 'cancelled', 'rejected')", name="status_known"),
-        CheckConstraint("pool IN ('online', 'other')", name="pool_known"),
-        CheckConstraint("status <> 'active' OR confirmed_at IS NOT NULL", name="active_has_time_v6"),
+        CheckConstraint(one_of("kind", KINDS), name="kind_known"),
+        CheckConstraint(one_of("status", STATUSES), name="status_known"),
+        CheckConstraint(one_of("pool", POOLS), name="pool_known"),
+        CheckConstraint(f"status <> '{ACTIVE}' OR confirmed_at IS NOT NULL", name="active_has_time_v6"),
         # V5: one active application per person per meeting — same e-mail, or same name and phone.
         Index("uq_applications_active_email_v5", "meeting_id", "email_key", unique=True,
-              postgresql_where=text("status = 'active' AND email_key <> ''"),
-              sqlite_where=text("status = 'active' AND email_key <> ''")),
+              postgresql_where=_ACTIVE_EMAIL, sqlite_where=_ACTIVE_EMAIL),
         Index("uq_applications_active_name_phone_v5", "meeting_id", "name_key", "phone_key", unique=True,
-              postgresql_where=text("status = 'active' AND phone_key <> ''"),
-              sqlite_where=text("status = 'active' AND phone_key <> ''")),
+              postgresql_where=_ACTIVE_PHONE, sqlite_where=_ACTIVE_PHONE),
         Index("ix_applications_meeting_status", "meeting_id", "status", "confirmed_at"),
     )
 
@@ -101,7 +104,7 @@ class SpeakingRequest(db.Model):
     active: Mapped[bool] = mapped_column(default=False)
     party_concerned: Mapped[bool] = mapped_column(default=False)
     party_statement: Mapped[str] = mapped_column(Text, default="")
-    claim: Mapped[str] = mapped_column(String(10), default="none")
+    claim: Mapped[str] = mapped_column(String(10), default=CLAIM_NONE)
     claim_note: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(40), default="")
@@ -111,10 +114,10 @@ class SpeakingRequest(db.Model):
     case: Mapped[ReviewCase | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint("claim IN ('none', 'pending', 'accepted', 'rejected')", name="claim_known"),
+        CheckConstraint(one_of("claim", CLAIMS), name="claim_known"),
         # V5: one active speaker per organisation per case, whatever the pool.
         Index("uq_speaking_requests_group_case_v5", "meeting_id", "case_key", "org_key", unique=True,
-              postgresql_where=text("active AND org_key <> ''"), sqlite_where=text("active AND org_key <> ''")),
+              postgresql_where=_ACTIVE_SPEAKER, sqlite_where=_ACTIVE_SPEAKER),
         Index("ix_speaking_requests_meeting_case", "meeting_id", "case_key"),
     )
 

@@ -14,10 +14,10 @@ from ..extensions import db
 from ..locking import lock_meeting
 from ..rules import Problem
 from ..rules.names import clean_text, normalise_email, normalise_name, normalise_phone, normalise_village
-from ..rules.periods import cancellation_notice_by
+from ..rules.periods import cancellation_notice_by, window_problems
 from ..violations import RuleViolation
 from . import links, mails
-from .checks import admission_problems, group_problem, group_speaking_on, window_problems
+from .checks import admission_problems, group_problem, group_speaking_on
 from .models import ACTIVE, CANCELLED, OPEN, SPEAK, UNCONFIRMED, Application, SpeakingRequest
 from .placing import clear_places, reallocate
 

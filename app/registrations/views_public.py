@@ -10,12 +10,11 @@ from ..extensions import db, limiter
 from ..formflow import form_status, refuse
 from ..meetings.views_public import public_meeting_or_404
 from ..params import MAX_ID
-from ..rules.periods import cancellation_notice_by
+from ..rules.periods import cancellation_notice_by, window_problems
 from ..timefmt import roc_datetime
 from ..violations import RuleViolation, message_for
 from . import links
 from .availability import availability
-from .checks import window_problems
 from .forms_public import ApplicationForm, CancelForm, ConfirmForm
 from .models import ACTIVE, UNCONFIRMED, Application
 from .placing import holds_place

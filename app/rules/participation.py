@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 
 from .publication import CANCELLED
 
-PHASES = ("initial", "middle", "final")  # P1: 期初, 期中, 期末
-PLANNING_KINDS = ("symposium", "workshop")  # P1
+INITIAL, MIDDLE, FINAL = "initial", "middle", "final"  # P1: 期初, 期中, 期末
+PHASES = (INITIAL, MIDDLE, FINAL)
+SYMPOSIUM, WORKSHOP, HEARING, COMMITTEE, SUBGROUP = "symposium", "workshop", "hearing", "committee", "subgroup"
+PLANNING_KINDS = (SYMPOSIUM, WORKSHOP)  # P1
 MIN_PLANNING_MEETINGS = 3  # P1: at least three symposia or workshops, more allowed
-HEARING_KINDS = ("hearing",)  # P3
-DELIBERATION_KINDS = ("committee", "subgroup")  # P6
+HEARING_KINDS = (HEARING,)  # P3
+DELIBERATION_KINDS = (COMMITTEE, SUBGROUP)  # P6
+MEETING_KINDS = (*PLANNING_KINDS, *HEARING_KINDS, *DELIBERATION_KINDS)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,16 @@
 """Statutory periods and deadlines: exhibitions, announcement, registration windows."""
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from . import Problem
+from .publication import CANCELLED, POSTPONED, PUBLISHED
 
 EXHIBITION_MIN_DAYS = 30  # P3: the draft is exhibited for 30 days
 ANNOUNCE_WITHIN_DAYS = 30  # P7: announce within 30 days of the approval letter
 ANNOUNCED_EXHIBITION_MIN_DAYS = 90  # P7: exhibit the approved plan at least 90 days
 CANCEL_NOTICE_DAYS = 3  # W4: registrants who cannot come cancel 3 days before
+# W1: where a moment falls in a meeting's registration window (registration_state).
+WINDOW_NONE, WINDOW_NOT_OPEN, WINDOW_OPEN, WINDOW_CLOSED = "none", "not_open", "open", "closed"
 
 
 def days_inclusive(first: date, last: date) -> int:
@@ -39,12 +43,37 @@ def schedule_problems(
 def registration_state(now: datetime, opens_at: datetime | None, closes_at: datetime | None) -> str:
     """Where `now` falls in a registration window (W1): none, not_open, open or closed."""
     if opens_at is None or closes_at is None:
-        return "none"
+        return WINDOW_NONE
     if now < opens_at:
-        return "not_open"
+        return WINDOW_NOT_OPEN
     if now <= closes_at:
-        return "open"
-    return "closed"
+        return WINDOW_OPEN
+    return WINDOW_CLOSED
+
+
+class ScheduledMeeting(Protocol):
+    """What window_problems reads of a meeting."""
+
+    status: str
+    starts_at: datetime
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+
+
+def window_problems(meeting: ScheduledMeeting, now: datetime) -> list[Problem]:
+    """Whether online applications are accepted now: a public, not cancelled meeting, inside its window (W1)."""
+    if meeting.status == CANCELLED:
+        return [Problem("meeting", "meeting_cancelled")]
+    if meeting.status not in (PUBLISHED, POSTPONED):
+        return [Problem("meeting", "meeting_not_public")]
+    state = registration_state(now, meeting.registration_opens_at, meeting.registration_closes_at)
+    if state == WINDOW_NONE:
+        return [Problem("meeting", "no_online_registration")]
+    if state == WINDOW_NOT_OPEN:
+        return [Problem("meeting", "registration_not_open")]
+    if state == WINDOW_CLOSED or now >= meeting.starts_at:
+        return [Problem("meeting", "registration_closed")]
+    return []
 
 
 def cancellation_notice_by(starts_at: datetime) -> datetime:

@@ -4,16 +4,17 @@ from . import Problem
 DRAFT, PUBLISHED, POSTPONED, CANCELLED = "draft", "published", "postponed", "cancelled"
 STATUSES = (DRAFT, PUBLISHED, POSTPONED, CANCELLED)
 PUBLIC_STATUSES = (PUBLISHED, POSTPONED, CANCELLED)  # P8: all but drafts are published
+PUBLISH, POSTPONE, CANCEL = "publish", "postpone", "cancel"  # what staff may do to a meeting's status
 
 # W5: a published meeting may be postponed (again and again) or cancelled; cancelling ends it.
 TRANSITIONS = {
-    (DRAFT, "publish"): PUBLISHED,
-    (PUBLISHED, "postpone"): POSTPONED,
-    (POSTPONED, "postpone"): POSTPONED,
-    (PUBLISHED, "cancel"): CANCELLED,
-    (POSTPONED, "cancel"): CANCELLED,
+    (DRAFT, PUBLISH): PUBLISHED,
+    (PUBLISHED, POSTPONE): POSTPONED,
+    (POSTPONED, POSTPONE): POSTPONED,
+    (PUBLISHED, CANCEL): CANCELLED,
+    (POSTPONED, CANCEL): CANCELLED,
 }
-REASON_REQUIRED = {"postpone", "cancel"}  # W5: the public is told why
+REASON_REQUIRED = {POSTPONE, CANCEL}  # W5: the public is told why
 
 
 def next_status(current: str, action: str, reason: str | None = None) -> tuple[str | None, list[Problem]]:

@@ -1,9 +1,11 @@
-"""The venue-rule settings of a meeting and their bounds (V3, V7, V11)."""
+"""The venue-rule settings of a meeting and their bounds (V3, V4, V7, V11)."""
 from dataclasses import asdict, dataclass, fields
 
 from . import Problem
 
 SPEAKER_CAP_MAX = 10  # V3: online speakers 5 in principle, at most 10 when necessary
+REPRESENTATIVES_IN_PRINCIPLE = 5  # V4: parties sharing an interest choose 1 to 5 representatives per case
+REPRESENTATIVE_CAP_MAX = 10  # V4: at most 10 when necessary
 COMMENT_MINUTES_MAX = 60  # V11: 30 minutes per case in principle, at most 60
 
 
@@ -54,6 +56,21 @@ def settings_problems(settings: VenueSettings) -> list[Problem]:
     for name in SETTING_NAMES:
         value = getattr(settings, name)
         low, high = BOUNDS[name]
+        if value is None or not low <= value <= high:
+            problems.append(Problem(name, f"{name}_out_of_range", {"low": low, "high": high}))
+    return problems
+
+
+# The places per case the secretariat may set at the desk: online speakers (V3), representatives of
+# each shared interest who applied by other channels (V4).
+CAP_BOUNDS = {"speaker_cap": BOUNDS["speaker_cap"], "representative_cap": (1, REPRESENTATIVE_CAP_MAX)}
+
+
+def cap_problems(speaker_cap: int | None, representative_cap: int | None) -> list[Problem]:
+    """Which places per case fall outside V3's and V4's bounds (1 to 10 each)."""
+    problems = []
+    for name, value in (("speaker_cap", speaker_cap), ("representative_cap", representative_cap)):
+        low, high = CAP_BOUNDS[name]
         if value is None or not low <= value <= high:
             problems.append(Problem(name, f"{name}_out_of_range", {"low": low, "high": high}))
     return problems

@@ -1,4 +1,5 @@
 """Statutory periods and the registration window (P3, P7, W1, W4)."""
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -12,6 +13,7 @@ from app.rules.periods import (
     exhibition_problems,
     registration_state,
     schedule_problems,
+    window_problems,
 )
 
 T0 = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
@@ -95,3 +97,27 @@ def test_announcement_within_30_days_and_shown_90_P7(approved, announced, until,
 
 def test_announcement_deadline_is_30_days_after_the_letter_P7():
     assert announcement_deadline(date(2026, 3, 1)) == date(2026, 3, 31)
+
+
+@dataclass
+class _Meeting:
+    status: str
+    starts_at: datetime = T0
+    registration_opens_at: datetime | None = T0 - 10 * D
+    registration_closes_at: datetime | None = T0 - D
+
+
+@pytest.mark.parametrize(("meeting", "now", "code"), [
+    (_Meeting("published"), T0 - 2 * D, None),
+    (_Meeting("postponed"), T0 - 2 * D, None),
+    (_Meeting("cancelled"), T0 - 2 * D, "meeting_cancelled"),
+    (_Meeting("draft"), T0 - 2 * D, "meeting_not_public"),
+    (_Meeting("published", registration_opens_at=None, registration_closes_at=None), T0 - 2 * D,
+     "no_online_registration"),
+    (_Meeting("published"), T0 - 11 * D, "registration_not_open"),
+    (_Meeting("published"), T0 - D + H, "registration_closed"),
+    (_Meeting("published", registration_closes_at=T0 + D), T0, "registration_closed"),  # the meeting began
+])
+def test_online_applications_only_inside_the_window_of_a_public_meeting_W1(meeting, now, code):
+    problems = window_problems(meeting, now)
+    assert [p.code for p in problems] == ([code] if code else [])

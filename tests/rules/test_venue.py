@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from app.rules.venue import (
     COMMENT_MINUTES_MAX,
     MINISTRY_DEFAULTS,
+    REPRESENTATIVES_IN_PRINCIPLE,
     SPEAKER_CAP_MAX,
+    cap_problems,
     case_budget_problems,
     comment_minutes_over_budget,
     departures,
@@ -62,3 +64,19 @@ def test_departures_name_each_setting_that_differs_from_the_profile_V3_V11(chang
     (10, 3, 30, None), (11, 3, 30, 33), (0, 3, 30, None), (20, 3, 60, None), (21, 3, 60, 63)])
 def test_comment_time_over_the_case_budget_V11(speakers, minutes, budget, over):
     assert comment_minutes_over_budget(speakers, minutes, budget) == over
+
+
+@pytest.mark.parametrize(("speaker_cap", "representative_cap", "fields"), [
+    (5, REPRESENTATIVES_IN_PRINCIPLE, []),
+    (10, 10, []),
+    (11, 5, ["speaker_cap"]),
+    (5, 11, ["representative_cap"]),
+    (0, 0, ["speaker_cap", "representative_cap"]),
+    (None, None, ["speaker_cap", "representative_cap"]),
+])
+def test_desk_places_per_case_are_1_to_10_speakers_V3_and_representatives_V4(speaker_cap, representative_cap,
+                                                                              fields):
+    problems = cap_problems(speaker_cap, representative_cap)
+    assert [p.field for p in problems] == fields
+    assert all(p.params == {"low": 1, "high": 10} for p in problems)
+    assert REPRESENTATIVES_IN_PRINCIPLE == 5  # V4: 1 to 5 representatives in principle

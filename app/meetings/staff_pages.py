@@ -1,0 +1,33 @@
+"""What the staff pages of a meeting share (the meetings_staff and meeting_parts blueprints): the
+meeting the signed-in staff member may manage, and its manage page."""
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..accounts.access import require, scoped_or_404
+from ..audit import AuditEntry
+from ..extensions import db
+from ..materials.models import Material
+from .forms import AgendaItemForm, AttendanceForm, CancelForm, CaseForm, PostponeForm, PublishForm
+from .models import Meeting
+
+
+def managed_meeting(meeting_id: int) -> Meeting:
+    """The meeting, if the staff member may manage it: 404 outside their organizer, 403 without the role."""
+    meeting = scoped_or_404(db.session.get(Meeting, meeting_id))
+    require("meeting.manage", meeting.organizer_id)
+    return meeting
+
+
+def render_manage(meeting, status=200, **forms):
+    """The manage page, with fresh forms except those passed in (which carry errors)."""
+    defaults = {"publish_form": PublishForm, "postpone_form": PostponeForm, "cancel_form": CancelForm,
+                "agenda_form": AgendaItemForm, "case_form": CaseForm, "attendance_form": AttendanceForm}
+    forms = {name: forms.get(name) or cls(formdata=None) for name, cls in defaults.items()}
+    materials = db.session.scalars(select(Material).where(Material.meeting_id == meeting.id)).all()
+    history = db.session.scalars(
+        select(AuditEntry).options(joinedload(AuditEntry.actor))
+        .where(AuditEntry.target_type == "meetings", AuditEntry.target_id == meeting.id)
+        .order_by(AuditEntry.id.desc()).limit(50)).all()
+    return render_template("staff/meeting_manage.html", meeting=meeting, materials=materials, history=history,
+                           **forms), status
