@@ -1,7 +1,9 @@
 """The shell's shared parts without a database: BaseForm for every form, and external URLs."""
+import ast
 import importlib
 import inspect
 import pkgutil
+from pathlib import Path
 
 import pytest
 from wtforms import EmailField, Form, HiddenField, PasswordField, SearchField, StringField, TextAreaField, URLField
@@ -11,6 +13,8 @@ from app import create_app
 from app.forms import BaseForm, single_line
 from app.urls import external_url
 from app.web import safe_next
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def app_form_classes():
@@ -80,3 +84,28 @@ def test_without_a_public_address_tests_use_the_request_host_or_the_local_addres
 ])
 def test_safe_next_keeps_only_paths_on_this_site(target, expected):
     assert safe_next(target, "/") == expected
+
+
+def imported_modules(path) -> set[str]:
+    """The app modules a source file imports (relative imports resolved), at any depth in the file."""
+    module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}".rstrip(".")
+            found |= {base} | {f"{base}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return found
+
+
+def test_only_create_app_imports_setup_and_no_module_imports_the_home_page_blueprint():
+    # setup.py and public.py imported each other (LANG_COOKIE, select_locale); shared helpers live in app/web.py.
+    importers = {path.relative_to(ROOT).as_posix(): imported_modules(path) for path in (ROOT / "app").rglob("*.py")}
+    assert sorted(p for p, names in importers.items() if "app.setup" in names) == ["app/__init__.py"]
+    assert sorted(p for p, names in importers.items() if "app.public" in names) == ["app/setup.py"]
+    assert "app.setup" not in importers["app/public.py"] and "app.web" in importers["app/public.py"]
