@@ -3,27 +3,28 @@ import os
 
 from flask import Flask
 
-from .config import TestConfig, check_production_secret, config_for_environment
+from .config import load_config
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the application; `config` overrides settings (a truthy TESTING selects TestConfig)."""
+    """Build the application; `config` overrides settings (a truthy TESTING selects TestConfig).
+
+    The process environment is read here, not at import; an unsafe configuration raises
+    ConfigurationError with what to set.
+    """
     app = Flask(__name__, instance_relative_config=True)
-    base = TestConfig if (config or {}).get("TESTING") else config_for_environment()
-    app.config.from_object(base)
-    app.config.update(config or {})
+    app.config.from_mapping(load_config(os.environ, config or {}, app.instance_path))
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"] or base.database_url(
-        app.instance_path)
-    check_production_secret(app.config)
     from .setup import (
         register_blueprints,
         register_cli,
         register_errors,
         register_extensions,
+        register_proxy,
         register_request_hooks,
         register_templates,
     )
+    register_proxy(app)
     register_extensions(app)
     register_templates(app)
     register_request_hooks(app)

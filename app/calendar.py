@@ -1,4 +1,10 @@
-"""iCalendar (.ics) files for one meeting and for subscribable feeds (RFC 5545)."""
+"""iCalendar (.ics) files for one meeting and for subscribable feeds (RFC 5545).
+
+Text from staff may hold line breaks or control characters (older rows, other channels): every
+value is cleaned here (`_clean`, `_one_line`) before it is escaped, so a file is always written and
+never holds a raw CR or another control character (RFC 5545, 3.3.11 allows none but TAB).
+"""
+import re
 from datetime import datetime, timezone
 from functools import cache
 
@@ -10,6 +16,18 @@ from .rules.publication import CANCELLED, POSTPONED
 from .timefmt import TAIPEI, to_local
 
 PRODID = "-//Land-use planning participation portal//TW"
+_LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def _clean(value: str) -> str:
+    """`value` with every kind of line break as LF (escaped later as \\n) and other control characters gone."""
+    return _CONTROL.sub("", _LINE_BREAK.sub("\n", value))
+
+
+def _one_line(value: str) -> str:
+    """`value` on one line: line breaks and tabs become single spaces."""
+    return " ".join(_clean(value).replace("\t", " ").split("\n")).strip()
 
 
 def new_calendar(name: str) -> Calendar:
@@ -19,7 +37,7 @@ def new_calendar(name: str) -> Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", _one_line(name))  # icalendar writes X- values unescaped
     cal.add("x-wr-timezone", "Asia/Taipei")
     return cal
 
@@ -34,13 +52,17 @@ def meeting_event(meeting, url: str) -> Event:
     event.add("last-modified", meeting.updated_at)
     event.add("dtstart", to_local(meeting.starts_at))
     event.add("dtend", to_local(meeting.ends_at))
-    event.add("summary", _summary(meeting))
-    event.add("location", f"{meeting.venue_name}, {meeting.venue_address}")
+    event.add("summary", _clean(_summary(meeting)))
+    event.add("location", _clean(_location(meeting)))
     event.add("url", url)
-    event.add("description", _description(meeting, url))
+    event.add("description", _clean(_description(meeting, url)))
     event.add("status", "CANCELLED" if meeting.status == CANCELLED else "CONFIRMED")
     event.add("categories", [str(LABELS["kind"][meeting.kind])])
     return event
+
+
+def _location(meeting) -> str:
+    return f"{meeting.venue_name}, {meeting.venue_address}"
 
 
 def _summary(meeting) -> str:
@@ -102,7 +124,7 @@ def _event_ical(meeting, url: str) -> bytes:
         "CREATED:" + created,
         "DESCRIPTION:" + _text(_description(meeting, url)),
         "LAST-MODIFIED:" + updated,
-        "LOCATION:" + _text(f"{meeting.venue_name}, {meeting.venue_address}"),
+        "LOCATION:" + _text(_location(meeting)),
         "STATUS:" + ("CANCELLED" if meeting.status == CANCELLED else "CONFIRMED"),
         "URL:" + url,
         "END:VEVENT",
@@ -117,8 +139,8 @@ def _stamp(moment: datetime) -> str:
 
 
 def _text(value: str) -> str:
-    """A TEXT value escaped as icalendar escapes it (backslash, semicolon, comma, newlines)."""
-    return vText(value).to_ical().decode()
+    """A TEXT value cleaned, then escaped as icalendar escapes it (backslash, semicolon, comma, newlines)."""
+    return vText(_clean(value)).to_ical().decode()
 
 
 def _fold(line: str, limit: int = 75) -> str:

@@ -23,5 +23,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# request.remote_addr: the visitor's address once ProxyFix trusts TRUSTED_PROXIES proxies (setup.register_proxy).
 limiter = Limiter(key_func=get_remote_address)
 mail = Mail()

@@ -6,7 +6,12 @@ MAX_PAGE = 100_000
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in routes, capped at the largest id a row can have: beyond it is a 404, not a database error."""
+    """`<int:…>` in routes, capped at the largest id a row can have: beyond it is a 404, not a database error.
+
+    Registered as `int` (setup.register_blueprints) because it is needed on every route: PostgreSQL
+    refuses `2**31` for an integer column, a 500 otherwise, and a separate name could be forgotten
+    by a route added later (docs/decisions.md).
+    """
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

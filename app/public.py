@@ -1,11 +1,9 @@
 """The home page and the language switch."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from .dbtypes import utcnow
 from .meetings.queries import MeetingFilters, paginate, public_meetings
-from .setup import LANG_COOKIE
+from .web import LANG_COOKIE, safe_next
 
 bp = Blueprint("public", __name__)
 
@@ -16,16 +14,6 @@ def index():
     now = utcnow()
     page = paginate(public_meetings(MeetingFilters(), now), 1, 10)
     return render_template("public/index.html", page=page, now=now)
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """A redirect target on this host only (no open redirects)."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    return target
 
 
 @bp.get("/language/<code>")

@@ -1,23 +1,15 @@
-"""The register_* steps create_app runs: extensions, templates, hooks, errors, blueprints, CLI."""
-import flask_wtf.i18n
+"""The register_* steps create_app runs: proxy, extensions, templates, hooks, errors, blueprints, CLI."""
 from flask import abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .locking import LOCK_TIMEOUT_MS
-
-LANG_COOKIE = "lang"
-
-
-def select_locale():
-    """The language the visitor chose (cookie), else Traditional Chinese."""
-    chosen = request.cookies.get(LANG_COOKIE)
-    from flask import current_app
-    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+from .web import select_locale
 
 
 @event.listens_for(Engine, "connect")
@@ -31,20 +23,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
-def _wtforms_translations():
-    """WTForms' own messages in the visitor's language. Flask-WTF asks Babel for `zh_Hant_TW`, which
-    WTForms names `zh_TW`; without this, Traditional Chinese pages showed WTForms' Simplified Chinese."""
-    from babel import support
-    from wtforms.i18n import messages_path
-    if not request:
-        return None
-    translations = getattr(request, "wtforms_translations", None)
-    if translations is None:
-        locale = str(get_locale())
-        translations = support.Translations.load(messages_path(), ["zh_TW" if locale.startswith("zh") else locale],
-                                                 domain="wtforms")
-        request.wtforms_translations = translations
-    return translations
+def register_proxy(app):
+    """Trust X-Forwarded-For/-Proto/-Host from TRUSTED_PROXIES reverse proxies (none by default).
+
+    Behind nginx the connecting address is the proxy's: without this every visitor would share one
+    rate limit. The limiter keys on request.remote_addr, which ProxyFix sets to the client's address
+    as the nearest trusted proxy saw it; a client's own X-Forwarded-For beyond that is ignored.
+    """
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def register_extensions(app):
@@ -53,7 +41,6 @@ def register_extensions(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    flask_wtf.i18n._get_translations = _wtforms_translations  # the module looks it up at each call
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     mail.init_app(app)
@@ -84,8 +71,12 @@ def register_templates(app):
         return {"locale_code": str(get_locale())}
 
 
+STAFF_PREFIX = "/staff"
+
+
 def register_request_hooks(app):
-    """Refuse NUL characters in submitted text; security headers on every response."""
+    """Refuse NUL characters in submitted text; security headers on every response, HSTS in production,
+    and no caching of staff pages (they show applicants' personal data)."""
 
     @app.before_request
     def refuse_nul_characters():
@@ -103,6 +94,10 @@ def register_request_hooks(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["HSTS_MAX_AGE"]:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_MAX_AGE']:d}")
+        if request.path == STAFF_PREFIX or request.path.startswith(STAFF_PREFIX + "/"):
+            response.headers["Cache-Control"] = "no-store"  # applications, sign-in sheets, exports
         return response
 
 
@@ -149,9 +144,9 @@ def register_errors(app):
 
 
 def register_blueprints(app):
-    """Public, staff and calendar routes."""
+    """Public, staff and calendar routes; `<int:…>` in every route is capped at the largest id (params.py)."""
     from .params import IdConverter
-    app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["int"] = IdConverter  # Werkzeug's documented way to redefine a converter
     from .accounts.views import bp as accounts_bp
     from .accounts.views_staff import bp as organization_bp
     from .materials.views import bp as materials_bp

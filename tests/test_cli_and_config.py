@@ -1,6 +1,6 @@
 """Command-line tasks and configuration safety."""
-import json
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.accounts.models import User
+from app.config import FORM_OVERHEAD_BYTES, ConfigurationError
 from app.meetings.models import Meeting
 from app.rules.periods import registration_state
+from app.urls import external_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,34 +62,94 @@ def test_create_staff_hashes_the_password_and_rejects_bad_input(runner, db, make
         assert result.exit_code != 0 and message in result.output
 
 
-@pytest.mark.parametrize("secret", [None, "dev-only-not-secret", "short"])
-def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, secret):
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    config = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
-    if secret is not None:
-        config["SECRET_KEY"] = secret
-    else:
-        monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(config)
+PRODUCTION = {"PORTAL_ENV": "production", "SECRET_KEY": "k" * 64,
+              "PUBLIC_BASE_URL": "https://participation.example.gov.tw"}
 
 
-def test_production_starts_with_a_real_secret_and_secure_cookies(monkeypatch):
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 64})
-    assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["SESSION_COOKIE_HTTPONLY"] is True
+def start_wsgi(env: dict) -> subprocess.CompletedProcess:
+    """Start the app as gunicorn would (`import wsgi`) in a fresh interpreter with only `env` set."""
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("PORTAL_ENV", "SECRET_KEY", "PUBLIC_BASE_URL", "TRUSTED_PROXIES") and not k.startswith("DATABASE_")}
+    code = "import wsgi; print('started', wsgi.app.config['ENV_NAME'])"
+    return subprocess.run([sys.executable, "-c", code], env=clean | {"DATABASE_URL": "sqlite://"} | env, cwd=ROOT,
+                          capture_output=True, text=True, check=False, timeout=60)
 
 
-@pytest.mark.parametrize("env, expected", [
-    ({}, {"pool_recycle": 300, "pool_pre_ping": False}),
-    ({"DATABASE_PRE_PING": "1", "DATABASE_POOL_RECYCLE": "300"}, {"pool_recycle": 300, "pool_pre_ping": True}),
+@pytest.mark.parametrize("env, message", [
+    ({"PORTAL_ENV": "Production"}, "PORTAL_ENV='Production' is not a known environment"),
+    ({"PORTAL_ENV": "prod"}, "PORTAL_ENV='prod' is not a known environment"),
+    ({"PORTAL_ENV": ""}, "PORTAL_ENV='' is not a known environment"),
+    ({"SECRET_KEY": ""}, "SECRET_KEY is set but empty"),
+    (PRODUCTION | {"SECRET_KEY": ""}, "SECRET_KEY is set but empty"),
+    (PRODUCTION | {"SECRET_KEY": "dev-only-not-secret"}, "SECRET_KEY must be set to a random value"),
+    ({k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}, "SECRET_KEY must be set to a random value"),
+    ({k: v for k, v in PRODUCTION.items() if k != "PUBLIC_BASE_URL"}, "PUBLIC_BASE_URL must be set in production"),
+    (PRODUCTION | {"PUBLIC_BASE_URL": "http://participation.example.gov.tw"}, "PUBLIC_BASE_URL='http://"),
+    (PRODUCTION | {"TRUSTED_PROXIES": "one"}, "TRUSTED_PROXIES='one' is not a whole number"),
 ])
-def test_connection_pool_settings_come_from_the_environment(env, expected):
-    # The configuration is read when the process starts, so each case runs in a fresh interpreter.
-    code = ("import json; from app import create_app; "
-            "app = create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
-            "print(json.dumps(app.config['SQLALCHEMY_ENGINE_OPTIONS']))")
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
-    result = subprocess.run([sys.executable, "-c", code], env=clean | env, cwd=ROOT, capture_output=True, text=True,
-                            check=True)
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
+def test_the_app_refuses_to_start_under_an_unsafe_configuration_with_a_clear_message(env, message):
+    result = start_wsgi(env)
+    assert result.returncode != 0 and "started" not in result.stdout
+    assert "ConfigurationError: " + message in result.stderr
+
+
+def test_the_app_starts_in_production_when_the_configuration_is_complete():
+    result = start_wsgi(PRODUCTION | {"TRUSTED_PROXIES": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "started production" in result.stdout
+
+
+def test_a_session_signed_with_the_development_key_cannot_reach_a_production_app(monkeypatch):
+    # PORTAL_ENV=prod used to run the development configuration, whose public key forged an admin session.
+    monkeypatch.setenv("PORTAL_ENV", "prod")
+    with pytest.raises(ConfigurationError, match="not a known environment"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_production_defaults_secure_cookies_hsts_and_links_from_the_public_address(monkeypatch):
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(name, value)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["REMEMBER_COOKIE_SECURE"] is True
+    response = app.test_client().get("/language/en", headers={"Host": "evil.example"})
+    assert response.headers["Strict-Transport-Security"] == f"max-age={365 * 24 * 3600}"
+    with app.test_request_context("/", headers={"Host": "evil.example"}):
+        assert external_url("meetings.show", meeting_id=7) == "https://participation.example.gov.tw/meetings/7"
+
+
+def test_development_sends_no_hsts_and_keeps_its_own_key(monkeypatch):
+    for name in ("PORTAL_ENV", "SECRET_KEY", "PUBLIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["ENV_NAME"] == "development" and app.config["SECRET_KEY"] == "dev-only-not-secret"
+    assert "Strict-Transport-Security" not in app.test_client().get("/language/en").headers
+
+
+def test_the_environment_is_read_when_the_app_is_created_not_at_import(monkeypatch):
+    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    monkeypatch.setenv("DATABASE_PRE_PING", "1")
+    monkeypatch.setenv("UPLOAD_MAX_BYTES", str(3 * 1024 * 1024))
+    monkeypatch.setenv("TRUSTED_PROXIES", "2")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_recycle": 300, "pool_pre_ping": True}
+    assert app.config["TRUSTED_PROXIES"] == 2
+    # The request limit follows the upload limit, with room for the form's other fields.
+    assert app.config["MAX_CONTENT_LENGTH"] == 3 * 1024 * 1024 + FORM_OVERHEAD_BYTES
+    monkeypatch.setenv("DATABASE_PRE_PING", "0")
+    again = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert again.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
+
+
+def test_tests_are_hermetic_the_environment_is_not_read(monkeypatch):
+    monkeypatch.setenv("RATELIMIT_ENABLED", "1")
+    monkeypatch.setenv("PORTAL_ENV", "nonsense")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["ENV_NAME"] == "test" and app.config["RATELIMIT_ENABLED"] is False
+
+
+def test_no_library_private_name_is_replaced_anywhere_in_the_app():
+    # Design rule: configure libraries through their public hooks, never by assigning to `module._name`.
+    assignment = re.compile(r"^\s*(?!self\b)[A-Za-z_][\w.]*\._[A-Za-z]\w*\s*=[^=]", re.M)
+    found = [f"{path.relative_to(ROOT)}: {match.group(0).strip()}" for path in (ROOT / "app").rglob("*.py")
+             for match in assignment.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []

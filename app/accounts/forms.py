@@ -1,18 +1,19 @@
 """The staff login and password forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..forms import BaseForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(BaseForm):
     """E-mail and password."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(BaseForm):
     """The current password, and the new one twice."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..dbtypes import utcnow
 from ..extensions import db, limiter
 from ..formflow import form_status, submit
-from ..public import safe_next
+from ..web import safe_next
 from .forms import LoginForm, PasswordChangeForm
 from .services import authenticate, change_password
 

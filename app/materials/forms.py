@@ -1,14 +1,14 @@
 """The form for attaching a material."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from ..forms import BaseForm
 from ..labels import choices
 
 
-class MaterialForm(FlaskForm):
+class MaterialForm(BaseForm):
     """Title, category, and either a file or a link."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -18,7 +18,7 @@ class MaterialForm(FlaskForm):
                            description=_l("For a document published elsewhere, such as the gazette."))
 
 
-class MaterialDetailsForm(FlaskForm):
+class MaterialDetailsForm(BaseForm):
     """A material's title and category, and the address of a link; a file is replaced by removing it."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])

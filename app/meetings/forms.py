@@ -1,11 +1,11 @@
 """Staff forms for meetings and their parts; they parse input, the services apply the rules."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..formflow import plausible_year
+from ..forms import BaseForm
 from ..labels import choices
 from ..rules.venue import SETTING_NAMES
 from ..timefmt import from_local
@@ -14,7 +14,7 @@ DT_FORMAT = "%Y-%m-%dT%H:%M"
 LOCAL_TIME = _l("Taipei time (UTC+8).")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(BaseForm):
     """Everything a meeting notice says, and its venue-rule settings."""
 
     plan_id = SelectField(_l("Plan"), coerce=int, validators=[InputRequired()])
@@ -68,7 +68,7 @@ class MeetingForm(FlaskForm):
         return data
 
 
-class ManagePageForm(FlaskForm):
+class ManagePageForm(BaseForm):
     """A form shown beside others on the meeting's manage page: its element ids carry a prefix so
     labels and error descriptions point into the right form; field names stay plain."""
 
@@ -139,7 +139,7 @@ class AttendanceForm(ManagePageForm):
     subtopics = StringField(_l("For sub-topics"), validators=[Length(max=500)])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     """An organizer's venue-rule defaults."""
 
     speaker_cap = IntegerField(_l("Online speakers per case"), validators=[InputRequired()])

@@ -1,5 +1,5 @@
 """Calendar files: one meeting's .ics and the subscribable feed, filtered by plan or county."""
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -10,6 +10,7 @@ from ..extensions import db
 from ..params import whole_number
 from ..plans.models import Plan
 from ..rules.publication import PUBLIC_STATUSES
+from ..urls import external_url
 from .models import Meeting
 from .views_public import public_meeting_or_404
 
@@ -24,7 +25,7 @@ def _ics_response(body: bytes, filename: str) -> Response:
 
 
 def _meeting_url(meeting) -> str:
-    return url_for("meetings.show", meeting_id=meeting.id, _external=True)
+    return external_url("meetings.show", meeting_id=meeting.id)
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")

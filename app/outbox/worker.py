@@ -7,11 +7,15 @@ several workers never send one message twice. SQLite has no row locks: run one w
 
 The SMTP settings are read from the app's config on every call (not only at `mail.init_app`),
 so a changed MAIL_SERVER or MAIL_PORT — a test's server, a reloaded config — applies at once.
+A message that can never be sent (a non-ASCII address, which would need SMTPUTF8) fails at once
+with a reason; a subject is always written on one line, so no text can add a header.
 """
 import base64
 import binascii
 import smtplib
+import unicodedata
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from flask import current_app
 from flask_mail import BadHeaderError, Connection, Message
@@ -23,7 +27,6 @@ from .models import FAILED, PENDING, SENT, OutboxMessage
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
-SMTP_TIMEOUT_SECONDS = 30
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -31,12 +34,26 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 16), LONGEST_RETRY)
 
 
-class _TimedConnection(Connection):
-    """Flask-Mail's connection with a socket timeout, so that a silent server cannot hang the worker."""
+class UnsendableAddress(ValueError):
+    """An address the worker cannot hand to an SMTP server; retrying never helps."""
+
+
+class TimedConnection(Connection):
+    """Flask-Mail's Connection, opening its SMTP session with a timeout (MAIL_TIMEOUT seconds).
+
+    Flask-Mail 0.10 has no timeout setting (pallets-eco/flask-mail#114 is open), and a silent server
+    would hang the worker for minutes. `Connection.configure_host` is its public hook that opens the
+    session; this subclass overrides it, and everything else (sending, signals) stays Flask-Mail's.
+    """
+
+    def __init__(self, mail, timeout: float):
+        super().__init__(mail)
+        self.timeout = timeout
 
     def configure_host(self):
+        """An SMTP (or SMTP over TLS) session, connected, secured and signed in, with the timeout set."""
         factory = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
-        host = factory(self.mail.server, self.mail.port, timeout=SMTP_TIMEOUT_SECONDS)
+        host = factory(self.mail.server, self.mail.port, timeout=self.timeout)
         host.set_debuglevel(int(self.mail.debug))
         if self.mail.use_tls:
             host.starttls()
@@ -48,12 +65,12 @@ class _TimedConnection(Connection):
 class _Postman:
     """One SMTP connection per batch, opened on first use and dropped after an error."""
 
-    def __init__(self, settings):
-        self.settings, self.connection = settings, None
+    def __init__(self, settings, timeout: float):
+        self.settings, self.timeout, self.connection = settings, timeout, None
 
     def send(self, message: Message):
         if self.connection is None:
-            self.connection = _TimedConnection(self.settings).__enter__()
+            self.connection = TimedConnection(self.settings, self.timeout).__enter__()
         try:
             self.connection.send(message)
         except BaseException:
@@ -74,10 +91,29 @@ class _Postman:
         self.drop()
 
 
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+def one_line(text: str) -> str:
+    """`text` for a header: every line break or other control character becomes a space."""
+    return " ".join("".join(" " if _is_control(c) else c for c in text).split())
+
+
+def check_addresses(*addresses):
+    """Raise UnsendableAddress for an address (display names aside) that is not plain ASCII on one line."""
+    for entry in addresses:
+        address = entry[1] if isinstance(entry, tuple) else parseaddr(entry)[1] or entry
+        if not address.isascii() or any(_is_control(c) for c in str(entry)):
+            raise UnsendableAddress(f"the address {address!r} is not plain ASCII on one line; sending to it "
+                                    "would need SMTPUTF8, which this portal does not use")
+
+
 def build_message(row: OutboxMessage, sender: str) -> Message:
     """The e-mail for one outbox row: its attachments decoded, a Message-ID stable across attempts."""
-    message = Message(subject=row.subject, recipients=[row.recipient], body=row.body, sender=sender,
-                      extra_headers={"X-Portal-Topic": row.topic, "Auto-Submitted": "auto-generated"})
+    check_addresses(row.recipient, sender)
+    message = Message(subject=one_line(row.subject), recipients=[row.recipient], body=row.body, sender=sender,
+                      extra_headers={"X-Portal-Topic": one_line(row.topic), "Auto-Submitted": "auto-generated"})
     domain = current_app.config["SITE_NAME_DOMAIN"]
     message.msgId = f"<outbox.{row.id}.{int(row.created_at.timestamp())}@{domain}>"
     for item in row.attachments or []:
@@ -105,7 +141,7 @@ def _record_failure(row: OutboxMessage, error: Exception, *, now: datetime, perm
 def send_due(*, now: datetime, limit: int = 50) -> tuple[int, int]:
     """Send up to `limit` due pending messages, oldest first; return (sent, failed attempts)."""
     settings = mail.init_mail(current_app.config, current_app.debug, current_app.testing)
-    postman, sent, failed = _Postman(settings), 0, 0
+    postman, sent, failed = _Postman(settings, current_app.config["MAIL_TIMEOUT"]), 0, 0
     try:
         for _ in range(limit):
             row = _next_due(now)

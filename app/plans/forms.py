@@ -1,16 +1,16 @@
 """The staff form for a plan."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..counties import COUNTIES
 from ..formflow import plausible_year
+from ..forms import BaseForm
 from ..labels import choices
 
 
-class PlanForm(FlaskForm):
+class PlanForm(BaseForm):
     """A plan's names, county, stage and statutory dates (P3, P7)."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])

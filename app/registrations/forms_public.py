@@ -5,12 +5,12 @@ normalised keys stored beside each value, which NFKC can lengthen (⑳ → 20), 
 services (services.key_problems) on every path, the desk's included.
 """
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import BaseForm
 from ..violations import MESSAGES
 from .models import OBSERVE, SPEAK
 
@@ -40,7 +40,7 @@ class CaseChoiceField(SelectMultipleField):
             raise StopValidation(MESSAGES["case_unknown"])
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(BaseForm):
     """Apply to speak or observe at one meeting (V1), with the personal-data notice agreed to."""
 
     kind = RadioField(_l("I want to"), choices=[SelectChoice(SPEAK, _l("Speak")), SelectChoice(OBSERVE, _l("Observe"))],
@@ -115,11 +115,11 @@ class ApplicationForm(FlaskForm):
         }
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """The "Confirm my application" button: a POST, so that mail scanners opening the link confirm nothing."""
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     """Cancel one's application, ticking a box first so that it is not done by accident (W4)."""
 
     confirm = BooleanField(_l("Yes, cancel my application"),

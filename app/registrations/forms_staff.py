@@ -1,6 +1,5 @@
 """The secretariat desk's forms; they parse input, the desk services apply the rules."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from ..formflow import plausible_year
+from ..forms import BaseForm
 from ..labels import LABELS, choices
 from ..meetings.forms import ManagePageForm
 from .forms_public import CaseChoiceField
@@ -25,7 +25,7 @@ def optional_id(value) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
-class RecordForm(FlaskForm):
+class RecordForm(BaseForm):
     """An application that came by telephone, fax, paper, e-mail or on site (V4)."""
 
     channel = SelectField(_l("How the application came in"), validators=[InputRequired()],
@@ -130,7 +130,7 @@ class StaffCancelForm(ManagePageForm):
     id_prefix = "cancel"
 
 
-class SuspensionForm(FlaskForm):
+class SuspensionForm(BaseForm):
     """Bar a person from applying until a date, after disrupting a meeting (V15)."""
 
     organizer_id = SelectField(_l("Organizer"), coerce=int, validators=[Optional()])
@@ -161,11 +161,11 @@ class SuspensionForm(FlaskForm):
                 "until": self.until.data, "reason": self.reason.data or "", "meeting_id": self.meeting_id.data or None}
 
 
-class LiftForm(FlaskForm):
+class LiftForm(BaseForm):
     """Lift a suspension: only the CSRF token."""
 
 
-class DeskFiltersForm(FlaskForm):
+class DeskFiltersForm(BaseForm):
     """The list's filters and search, read from the query string (GET: no CSRF token)."""
 
     class Meta:

@@ -1,25 +1,17 @@
 """The e-mails an applicant receives, written into the outbox in the change's own transaction."""
 from datetime import datetime
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..calendar import build_calendar
 from ..outbox.services import attachment, enqueue_mail
 from ..rules.periods import cancellation_notice_by
+from ..urls import external_url
 from . import links
 from .placing import holds_place, place_change, place_summary
 from .wording import place_lines
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link: PUBLIC_BASE_URL when configured, else the current request's host."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if has_request_context() and not base:
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=base or "http://localhost"):
-        return url_for(endpoint, _external=True, **values)
 
 
 def _meeting_ics(meeting) -> dict:

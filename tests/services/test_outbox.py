@@ -129,13 +129,13 @@ def test_messages_go_oldest_first_and_limit_bounds_a_round(make, db, smtp):
 
 def test_malformed_message_fails_at_once_without_blocking_the_rest(make, db, smtp):
     now = make.now()
-    bad, = queue(db, now=now, subject="two\nlines")
+    bad, = queue(db, now=now, recipient="reader@example.tw\nBcc: thief@example.tw")
     good, = queue(db, now=now)
 
     assert send_due(now=now) == (1, 1)
 
     db.session.refresh(bad)
-    assert (bad.status, bad.attempts) == (FAILED, 1) and "BadHeader" in bad.last_error
+    assert (bad.status, bad.attempts) == (FAILED, 1) and "UnsendableAddress" in bad.last_error
     assert db.session.get(OutboxMessage, good.id).status == SENT
     assert len(smtp.wait_for(1)) == 1
 
