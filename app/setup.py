@@ -61,11 +61,8 @@ def register_extensions(app):
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see that page.")
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(user_id):
-        from .accounts.models import User
-        return db.session.get(User, int(user_id))
+    from .accounts.sessions import register_user_loader
+    register_user_loader(login_manager)
 
 
 def register_templates(app):
