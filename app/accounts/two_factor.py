@@ -30,7 +30,7 @@ def confirm_setup(user: User, code: str, *, now: datetime) -> User:
 def turn_off(user: User, code: str, *, now: datetime) -> User:
     """Turn two-factor sign-in off after a current code; admins must keep it. Audited."""
     if user.is_admin:
-        raise RuleViolation.one("code", "totp_required_for_admins")
+        raise RuleViolation.one("two_factor", "totp_required_for_admins")  # no field: a flash
     if not accept_code(user, code, now=now):
         raise RuleViolation.one("code", "totp_code_wrong")
     user.totp_secret, user.totp_last_step = None, None
