@@ -12,6 +12,7 @@ from ..formflow import form_status, refuse, submit
 from ..public import safe_next
 from ..rules import Problem
 from ..violations import RuleViolation, message_for
+from .cli import register_commands
 from .forms import CodeForm, LoginForm, PasswordChangeForm, SetPasswordForm
 from .invitations import InvitationUnusable, accept_invitation, find_invitation
 from .models import User
@@ -21,9 +22,10 @@ from .two_factor import accept_code
 from .views_security import bp as security_bp
 from .views_team import bp as team_bp
 
-bp = Blueprint("accounts", __name__, url_prefix="/staff")
+bp = Blueprint("accounts", __name__, url_prefix="/staff", cli_group=None)  # its commands join `flask`'s own
 bp.register_blueprint(security_bp)
 bp.register_blueprint(team_bp)
+register_commands(bp.cli)
 
 PENDING = "pending_sign_in"  # in the session between the password and the code: account, time, next page
 PENDING_SECONDS = 300
