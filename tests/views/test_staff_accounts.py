@@ -165,6 +165,7 @@ def test_disabling_ends_the_accounts_live_session_at_once_and_refuses_sign_in(ap
     clerk = counties.secretariat_a
     fast_sign_in(clerk)
     theirs = app.test_client()
+    theirs.set_cookie("lang", "en")
     assert theirs.post("/staff/login", data={"email": clerk.email, "password": PASSWORD}).status_code == 302
     assert theirs.get("/staff/").status_code == 200
     sign_in(counties.admin)
