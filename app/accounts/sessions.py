@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from flask import request, session
 from flask_login import login_user
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
 
 from .. import audit
 from ..dbtypes import utcnow
@@ -70,8 +71,13 @@ def _refresh_last_seen(record: StaffSession):
     now = utcnow()
     if now - record.last_seen_at < LAST_SEEN_EVERY:
         return
-    with db.engine.begin() as connection:
-        connection.execute(update(StaffSession).where(StaffSession.id == record.id).values(last_seen_at=now))
+    try:
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":  # never wait long: the time is only informative
+                connection.execute(text("SET LOCAL lock_timeout = 1000"))
+            connection.execute(update(StaffSession).where(StaffSession.id == record.id).values(last_seen_at=now))
+    except OperationalError:
+        return  # the database was busy: refreshed by a later request instead
     record.last_seen_at = now
 
 
