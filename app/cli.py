@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask demo-data`, `flask create-staff`, `flask purge-personal-data`."""
+"""Command-line tasks: `flask demo-data`, `flask create-staff`, `flask purge-personal-data`
+`flask demo-code` (app/accounts/cli.py has `reset-two-factor`)."""
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from .plans.models import Organizer
 @with_appcontext
 def demo_data_command(if_empty):
     """Load realistic demo organizers, plans, meetings, materials and staff accounts."""
-    from .demo import DEMO_PASSWORD, DEMO_STAFF, load_demo_data
+    from .demo import DEMO_PASSWORD, DEMO_STAFF, DEMO_TOTP_SECRET, load_demo_data
     from .meetings.models import Meeting
     if if_empty and db.session.scalar(select(func.count(Meeting.id))):
         click.echo("The database already has meetings; demo data not loaded again.")
@@ -25,6 +26,8 @@ def demo_data_command(if_empty):
     click.echo("Demo staff sign-in (development only) at /staff/login:")
     for email, _name, role, _org in DEMO_STAFF:
         click.echo(f"  {role:<12} {email}  password: {DEMO_PASSWORD}")
+    click.echo(f"The admin also needs a two-factor code: add the key {DEMO_TOTP_SECRET} to an authenticator app, "
+               "or run `flask --app wsgi demo-code` for the current one.")
 
 
 @click.command("create-staff")
@@ -48,6 +51,8 @@ def create_staff_command(email, name, role, organizer_slug, password):
         raise click.UsageError(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role} account {user.email}.")
+    if user.is_admin:
+        click.echo("Administrators must use two-factor sign-in: the first sign-in leads to setting it up.")
 
 
 @click.command("purge-personal-data")
@@ -58,3 +63,16 @@ def purge_personal_data_command():
     deleted = purge_personal_data(now=utcnow())
     db.session.commit()
     click.echo(f"Deleted {deleted} application(s) of meetings that ended more than a year ago.")
+
+
+@click.command("demo-code")
+@with_appcontext
+def demo_code_command():
+    """Print the demo admin's current two-factor code (only for the demo's published key)."""
+    from .accounts.models import User
+    from .accounts.totp import code_at
+    from .demo import DEMO_TOTP_SECRET
+    admins = db.session.scalars(select(User.email).where(User.totp_secret == DEMO_TOTP_SECRET)).all()
+    if not admins:
+        raise click.UsageError("no account uses the demo's two-factor key")
+    click.echo(f"{code_at(DEMO_TOTP_SECRET, utcnow())}  ({', '.join(admins)}; valid for about 30 seconds)")

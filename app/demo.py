@@ -17,6 +17,9 @@ from .rules.venue import MINISTRY_DEFAULTS
 from .timefmt import TAIPEI, to_local
 
 DEMO_PASSWORD = "demo-password-2026"
+# The demo admin's two-factor key (admins must use it). Published here, so development only: add it
+# to an authenticator app, or let `flask demo-code` print the current code.
+DEMO_TOTP_SECRET = "DEMOADMINLANDUSETWOFACTORKEYABCD"
 DEMO_STAFF = (
     ("admin@demo.landuse.tw", "系統管理員", "admin", None),
     ("taichung@demo.landuse.tw", "臺中市都發局承辦人", "secretariat", "taichung"),
@@ -236,5 +239,8 @@ def load_demo_data(*, now: datetime) -> dict:
         StandingInvitee(organizer_id=None, name="內政部國土管理署城鄉發展分署", email="urban@demo.nlma.gov.tw", note=""),
     ])
     for email, name, role, slug in DEMO_STAFF:
-        create_staff(email=email, name=name, role=role, organizer=orgs.get(slug), password=DEMO_PASSWORD, now=now)
+        user = create_staff(email=email, name=name, role=role, organizer=orgs.get(slug), password=DEMO_PASSWORD,
+                            now=now)
+        if user.is_admin:
+            user.totp_secret = DEMO_TOTP_SECRET
     return {"organizers": len(orgs), "plans": len(plans), "meetings": len(made), "staff accounts": len(DEMO_STAFF)}

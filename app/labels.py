@@ -99,6 +99,13 @@ LABELS = {
         "registration.cancelled": _l("Cancellation"),
         "registration.rejected": _l("Not accepted"),
         "meeting.changed": _l("Meeting changed"),
+        "account.invitation": _l("Staff invitation"),
+    },
+    "session_end": {  # why a sign-in session ended
+        "signed_out": _l("Signed out"),
+        "password_changed": _l("The password was changed"),
+        "account_disabled": _l("The account was disabled"),
+        "ended_by_user": _l("Ended from another session"),
     },
     "action": {  # what the audit log and a meeting's history say for each recorded action
         "meeting.created": _l("Created the meeting"),
@@ -122,6 +129,16 @@ LABELS = {
         "staff.created": _l("Created a staff account"),
         "staff.signed_in": _l("Signed in"),
         "staff.password_changed": _l("Changed their password"),
+        "session.ended": _l("Ended sign-in sessions"),
+        "totp.enabled": _l("Turned on two-factor sign-in"),
+        "totp.disabled": _l("Turned off two-factor sign-in"),
+        "totp.reset": _l("Reset an account's two-factor sign-in"),
+        "account.invited": _l("Invited a staff member"),
+        "account.invitation_accepted": _l("Accepted an invitation and set a password"),
+        "account.invitation_withdrawn": _l("Withdrew an invitation"),
+        "account.role_changed": _l("Changed an account's role"),
+        "account.disabled": _l("Disabled an account"),
+        "account.enabled": _l("Enabled an account"),
         "registration.submitted": _l("Application submitted, awaiting e-mail confirmation"),
         "registration.confirmed": _l("Application confirmed"),
         "registration.recorded": _l("Recorded an application from another channel"),
@@ -141,7 +158,7 @@ LABELS = {
 
 # The label groups that name the values of an audit entry's details, tried in order (codes become words).
 DETAIL_LABELS = {"kind": ("application_kind", "kind"), "claim": ("claim",), "channel": ("channel",),
-                 "from": ("pool", "status"), "to": ("pool", "status")}
+                 "from": ("pool", "status"), "to": ("pool", "status"), "role": ("role",), "reason": ("session_end",)}
 
 
 def audit_details(details: dict) -> list[tuple[str, str]]:

@@ -48,11 +48,8 @@ def register_extensions(app):
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see that page.")
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(user_id):
-        from .accounts.models import User
-        return db.session.get(User, int(user_id))
+    from .accounts.sessions import register_user_loader
+    register_user_loader(login_manager)
 
 
 def register_templates(app):
@@ -167,10 +164,13 @@ def register_blueprints(app):
 
 
 def register_cli(app):
-    """flask demo-data, create-staff, purge-personal-data, outbox send|status."""
-    from .cli import create_staff_command, demo_data_command, purge_personal_data_command
+    """flask demo-data, demo-code, create-staff, reset-two-factor, purge-personal-data, outbox send|status."""
+    from .accounts.cli import reset_two_factor_command
+    from .cli import create_staff_command, demo_code_command, demo_data_command, purge_personal_data_command
     from .outbox.cli import outbox_group
     app.cli.add_command(demo_data_command)
     app.cli.add_command(create_staff_command)
     app.cli.add_command(purge_personal_data_command)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(demo_code_command)
+    app.cli.add_command(reset_two_factor_command)

@@ -49,6 +49,13 @@ MESSAGES = {
     "password_wrong": _l("That is not your current password."),
     "password_too_short": _l("The new password needs at least %(minimum)s characters."),
     "password_unchanged": _l("The new password must differ from the current one."),
+    "totp_code_wrong": _l("That code is not right, or was used already. Enter the six digits your "
+                          "authenticator app shows now."),
+    "totp_required_for_admins": _l("Administrators must keep two-factor sign-in on."),
+    "role_unknown": _l("Choose a role from the list."),
+    "organizer_required": _l("Secretariat and planner accounts belong to an organizer; choose one."),
+    "last_admin": _l("This is the last active administrator; make another account an administrator first."),
+    "account_exists": _l("A staff account with this e-mail address exists already."),
     "meeting_cancelled": _l("This meeting has been cancelled, so it takes no applications."),
     "meeting_not_public": _l("This meeting is not open to the public."),
     "no_online_registration": _l("This meeting takes no applications online; see the meeting page for how to "

@@ -9,6 +9,7 @@ from app.plans.models import Organizer, Plan, RuleProfile
 from app.rules.venue import MINISTRY_DEFAULTS
 
 PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the two-factor secret of staff(..., two_factor=True)
 _HASH = hash_password(PASSWORD)  # hashed once: argon2id is slow on purpose
 _counter = iter(range(1, 10**9))
 
@@ -69,13 +70,15 @@ def meeting(org=None, the_plan=None, *, status="published", actor=None, reason="
     return m
 
 
-def staff(role="secretariat", org=None, *, email=None) -> User:
-    """A staff account whose password is PASSWORD."""
+def staff(role="secretariat", org=None, *, email=None, two_factor=None) -> User:
+    """A staff account whose password is PASSWORD; admins have two-factor sign-in set up (as they must),
+    with the secret TOTP_SECRET, unless `two_factor=False`."""
     n = next(_counter)
     if role != "admin" and org is None:
         org = organizer()
     user = User(email=email or f"staff{n}@example.tw", name=f"承辦人{n}", role=role,
-                organizer=org if role != "admin" else None, password_hash=_HASH)
+                organizer=org if role != "admin" else None, password_hash=_HASH,
+                totp_secret=TOTP_SECRET if (role == "admin" if two_factor is None else two_factor) else None)
     db.session.add(user)
     db.session.flush()
     return user

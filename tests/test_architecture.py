@@ -111,6 +111,11 @@ def blueprints() -> set[str]:
             if any(isinstance(n, ast.Call) and getattr(n.func, "id", None) == "Blueprint" for n in ast.walk(tree))}
 
 
+def _nests(importer: str, target: str) -> bool:
+    """A blueprint may import the blueprints it nests, from its own package (accounts.security.*)."""
+    return importer in blueprints() and importer.rsplit(".", 1)[0] == target.rsplit(".", 1)[0]
+
+
 def is_web(name: str) -> bool:
     """Blueprints, forms and the helpers they share: the top layer, which may read any package."""
     last = name.rsplit(".", 1)[-1]
@@ -131,7 +136,7 @@ def problem(importer: str, target: str, names: set[str]) -> str | None:
         return None
     if target in TOP:
         return f"{importer} imports the assembly module {target}"
-    if target in blueprints():
+    if target in blueprints() and not _nests(importer, target):
         return f"{importer} imports the blueprint module {target}: share helpers through a neutral module"
     if is_web(importer):
         return None

@@ -5,7 +5,7 @@ as the request it makes and the rows it checks.
 """
 import html as htmllib
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +15,7 @@ from jinja2 import BytecodeCache
 from sqlalchemy import func, select
 
 from app import create_app
+from app.accounts.sessions import SESSION_KEY, start_session
 from app.extensions import db as _db
 from app.timefmt import to_local
 
@@ -184,9 +185,12 @@ def client_as(app, user, client=None):
     """A test client (of `app`, or `client` itself) signed in as `user`, with English pages (see sign_in)."""
     client = client or app.test_client()
     client.set_cookie("lang", "en")
+    key = start_session(user, user_agent="pytest", now=datetime.now(timezone.utc))  # a live sign-in record
+    _db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session[SESSION_KEY] = key
     return client
 
 

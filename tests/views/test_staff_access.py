@@ -273,3 +273,15 @@ def test_an_empty_filtered_dashboard_offers_every_meeting_not_a_first_one(client
     sign_in(counties.secretariat_a)
     body = text_of(client.get("/staff/?status=cancelled"))
     assert "No meetings here." in body and "Create the first one" not in body
+
+
+def test_only_admins_see_and_open_the_staff_accounts_pages(client, counties, sign_in):
+    sign_in(counties.admin)
+    assert 'href="/staff/accounts/"' in text_of(client.get("/staff/"))
+    assert client.get("/staff/accounts/").status_code == 200
+    for user in (counties.secretariat_a, counties.planner_a):
+        sign_in(user)
+        body = text_of(client.get("/staff/"))
+        assert 'href="/staff/accounts/"' not in body and 'href="/staff/security/sessions"' in body
+        response = client.get("/staff/accounts/")
+        assert response.status_code == 403 and "Your account does not have permission" in text_of(response)

@@ -1,0 +1,121 @@
+"""Server-side sign-in sessions: the signed cookie carries a random key, and every staff request is
+signed in only while that key's `StaffSession` row is live and its account active. Ending the row
+(sign-out, a password change elsewhere, an admin disabling the account) refuses a copied cookie at
+once. Flask-Login's remember-me cookie is not offered, and could not sign anyone in: without the
+session key the loader returns no user."""
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import request, session
+from flask_login import login_user
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
+
+from .. import audit
+from ..dbtypes import utcnow
+from ..extensions import db
+from .models import StaffSession, User
+
+SESSION_KEY = "staff_session"  # the name of the key in Flask's signed session cookie
+LAST_SEEN_EVERY = timedelta(minutes=1)  # how stale `last_seen_at` may get before a request refreshes it
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def user_agent_summary(header: str | None) -> str:
+    """A short description of the browser and system, to tell one's sessions apart."""
+    agent = header or ""
+    browser = next((name for token, name in (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+                                             ("Safari/", "Safari")) if token in agent), "")
+    system = next((name for token, name in (("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"),
+                                            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux"))
+                   if token in agent), "")
+    return " · ".join(part for part in (browser, system) if part) or agent[:120]
+
+
+def start_session(user: User, *, user_agent: str, now: datetime) -> str:
+    """Record a new sign-in of `user`; return the key to keep in the session cookie."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(StaffSession(key_hash=_hash(key), user_id=user.id, created_at=now, last_seen_at=now,
+                                user_agent=user_agent_summary(user_agent)[:120]))
+    db.session.flush()
+    return key
+
+
+def sign_in(user: User, *, now: datetime):
+    """Start a fresh session for `user`: the old cookie's contents (its CSRF secret too) are dropped."""
+    session.clear()
+    session[SESSION_KEY] = start_session(user, user_agent=request.headers.get("User-Agent"), now=now)
+    login_user(user)
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader: the account of a live session row whose key the cookie carries."""
+    key = session.get(SESSION_KEY)
+    if not isinstance(key, str) or not user_id.isdigit():
+        return None
+    row = db.session.execute(
+        select(StaffSession, User).join(User, User.id == StaffSession.user_id)
+        .where(StaffSession.key_hash == _hash(key), StaffSession.ended_at.is_(None))).first()
+    if row is None or row.User.id != int(user_id) or not row.User.active:
+        return None
+    _refresh_last_seen(row.StaffSession)
+    return row.User
+
+
+def _refresh_last_seen(record: StaffSession):
+    # In a connection of its own, so that a GET needs no commit and a refused POST does not undo it.
+    now = utcnow()
+    if now - record.last_seen_at < LAST_SEEN_EVERY:
+        return
+    try:
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":  # never wait long: the time is only informative
+                connection.execute(text("SET LOCAL lock_timeout = 1000"))
+            connection.execute(update(StaffSession).where(StaffSession.id == record.id).values(last_seen_at=now))
+    except OperationalError:
+        return  # the database was busy: refreshed by a later request instead
+    record.last_seen_at = now
+
+
+def current_session() -> StaffSession | None:
+    """The live session row this request's cookie names, if any."""
+    key = session.get(SESSION_KEY)
+    if not isinstance(key, str):
+        return None
+    return db.session.scalar(select(StaffSession).where(StaffSession.key_hash == _hash(key),
+                                                        StaffSession.ended_at.is_(None)))
+
+
+def live_sessions(user: User) -> list[StaffSession]:
+    """The user's sessions that have not ended, most recently used first."""
+    return db.session.scalars(select(StaffSession).where(StaffSession.user_id == user.id,
+                                                         StaffSession.ended_at.is_(None))
+                              .order_by(StaffSession.last_seen_at.desc(), StaffSession.id.desc())).all()
+
+
+def end_session(record: StaffSession, *, reason: str, actor, now: datetime):
+    """End one sign-in (audited); its cookie no longer signs anyone in."""
+    if record.ended_at is None:
+        record.ended_at, record.end_reason = now, reason
+        audit.record(actor, "session.ended", record.user, {"session": record.id, "reason": reason}, now=now)
+
+
+def end_sessions(user: User, *, reason: str, actor, now: datetime, keep: StaffSession | None = None) -> int:
+    """End every live session of `user` except `keep`; return how many ended (audited once)."""
+    query = (update(StaffSession).where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+             .values(ended_at=now, end_reason=reason))
+    if keep is not None:
+        query = query.where(StaffSession.id != keep.id)
+    ended = db.session.execute(query, execution_options={"synchronize_session": False}).rowcount
+    if ended:
+        audit.record(actor, "session.ended", user, {"count": ended, "reason": reason}, now=now)
+    return ended
+
+
+def register_user_loader(login_manager):
+    """Attach the session-checking user loader to Flask-Login (called by app setup)."""
+    login_manager.user_loader(load_user)
