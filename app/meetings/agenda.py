@@ -3,10 +3,10 @@ from datetime import datetime
 
 from .. import audit
 from ..extensions import db
-from ..locking import lock_meeting
 from ..rules import Problem
 from ..rules.venue import case_budget_problems
 from ..violations import RuleViolation
+from .locks import lock_meeting
 from .models import AgendaItem, Meeting, ReviewCase, SuggestedAttendance
 from .services import touch
 

@@ -136,8 +136,8 @@ class SuspensionForm(FlaskForm):
     organizer_id = SelectField(_l("Organizer"), coerce=int, validators=[Optional()])
     name = StringField(_l("Full name"), validators=[Length(max=80)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)],
-                        description=_l("Give an e-mail address, a phone number or both: applications matching "
-                                       "either are refused."))
+                        description=_l("Give an e-mail address, a phone number or both: applications from the "
+                                       "address are refused; those typing the phone are marked for you to check."))
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
     until = DateField(_l("Suspended until (inclusive)"), validators=[InputRequired(), plausible_year])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
