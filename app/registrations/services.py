@@ -3,6 +3,7 @@
 Everything that can change who holds a place runs under the meeting's lock (meetings.locks.lock_meeting)
 and ends by re-running the allocation from the rows (placing.reallocate).
 """
+import unicodedata
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -102,26 +103,33 @@ def content_problems(data: dict) -> list[Problem]:
 def clean(data: dict) -> dict:
     """The form's text without invisible control or format characters (see rules.names.clean_text)."""
     cleaned = {k: clean_text(data.get(k) or "") for k in TEXT_FIELDS}
+    # Full-width letters (ｍｉｎｇ＠ｅｘａｍｐｌｅ．ｔｗ) as plain ones: the outbox can send to it then.
+    cleaned["email"] = unicodedata.normalize("NFKC", cleaned["email"])
     cleaned["party_statement"] = clean_text(data.get("party_statement") or "", multiline=True)
     return data | cleaned
 
 
 def build_application(meeting, data: dict, *, now: datetime) -> Application:
     """A new application (not yet added) with its speaking requests, from cleaned form data (clean)."""
+    columns, requests = application_content(meeting, data, now=now)
+    return Application(meeting=meeting, nonce=links.new_nonce(), requests=requests, **columns)
+
+
+def application_content(meeting, data: dict, *, now: datetime) -> tuple[dict, list[SpeakingRequest]]:
+    """What an application says, from cleaned form data: its columns and its speaking requests."""
     keys = person_keys(data)
-    text = {k: data[k] for k in TEXT_FIELDS}
-    application = Application(
-        meeting=meeting, kind=data["kind"], channel=data.get("channel", "online"), pool=data.get("pool", "online"),
-        locale=data.get("locale") or "zh_Hant_TW", nonce=links.new_nonce(), submitted_at=now,
-        consented_at=now if data.get("consent") else None, **text, **keys)
+    columns = {k: data[k] for k in TEXT_FIELDS} | keys | dict(
+        kind=data["kind"], channel=data.get("channel", "online"), pool=data.get("pool", "online"),
+        locale=data.get("locale") or "zh_Hant_TW", submitted_at=now,
+        consented_at=now if data.get("consent") else None)
     cases = {case.id: case for case in meeting.cases}
     claim = "pending" if data.get("party_concerned") else "none"
-    for key in case_keys(meeting, data):
-        application.requests.append(SpeakingRequest(
-            meeting_id=meeting.id, case=cases.get(key), case_key=key, org_key=keys["org_key"],
-            party_concerned=bool(data.get("party_concerned")), claim=claim,
-            party_statement=data["party_statement"] if data.get("party_concerned") else ""))
-    return application
+    requests = [SpeakingRequest(
+        meeting_id=meeting.id, case=cases.get(key), case_key=key, org_key=keys["org_key"],
+        party_concerned=bool(data.get("party_concerned")), claim=claim,
+        party_statement=data["party_statement"] if data.get("party_concerned") else "")
+        for key in case_keys(meeting, data)]
+    return columns, requests
 
 
 def submit_application(meeting, data: dict, *, now: datetime) -> Application:
@@ -140,8 +148,7 @@ def submit_application(meeting, data: dict, *, now: datetime) -> Application:
         raise RuleViolation([group_problem(meeting, taken)])
     pending = pending_confirmation(meeting.id, keys["email_key"], now=now)
     if pending is not None:  # one confirmation link per address and meeting: mail is no weapon
-        resend_confirmation(pending, now=now)
-        return pending
+        return resubmit_application(pending, data, now=now)
     application = build_application(meeting, data, now=now)
     db.session.add(application)
     db.session.flush()
@@ -163,14 +170,19 @@ def pending_confirmation(meeting_id: int, email_key: str, *, now: datetime) -> A
         .order_by(Application.submitted_at.desc(), Application.id.desc()).limit(1)).first()
 
 
-def resend_confirmation(application: Application, *, now: datetime) -> bool:
-    """Someone applied again with an address whose application waits for confirmation: the same
-    link goes out again, at most once per mails.CONFIRMATION_RESEND_INTERVAL; the new form's
-    content is not kept (it could be anyone's typing). Returns whether a mail was queued."""
-    sent = mails.send_confirmation_request(application, now=now, again=True)
-    audit.record(None, "registration.resubmitted", application, {"mail_sent": sent is not None}, now=now,
-                 organizer_id=application.meeting.organizer_id)
-    return sent is not None
+def resubmit_application(pending: Application, data: dict, *, now: datetime) -> Application:
+    """Someone applied again with an address whose application waits for confirmation: the new
+    details replace the old ones (the confirmation page shows what is confirmed), and the same link
+    goes out again, at most once per mails.CONFIRMATION_RESEND_INTERVAL."""
+    columns, requests = application_content(pending.meeting, data, now=now)
+    for column, value in columns.items():
+        setattr(pending, column, value)
+    pending.requests = requests  # the old requests are deleted (delete-orphan)
+    db.session.flush()
+    sent = mails.send_confirmation_request(pending, now=now, again=True)
+    audit.record(None, "registration.resubmitted", pending, {"kind": pending.kind, "mail_sent": sent is not None},
+                 now=now, organizer_id=pending.meeting.organizer_id)
+    return pending
 
 
 def lock_application(application: Application) -> tuple:

@@ -103,3 +103,11 @@ def test_an_address_in_chinese_is_refused_on_every_path_since_it_cannot_be_maile
     with pytest.raises(RuleViolation):
         desk.record_other_channel(meeting, make.application_data(channel="email", email="明@例子.台灣"),
                                   actor=None, now=make.now())
+
+
+def test_a_full_width_address_is_stored_in_plain_letters_on_every_path(make, db):
+    meeting = make.open_meeting()
+    online = make.application(meeting, confirm=False, email="ｍｉｎｇ＠ｅｘａｍｐｌｅ．ｔｗ")
+    recorded = desk.record_other_channel(meeting, make.application_data(channel="email", email="ｌｉｎ＠ｅｘａｍｐｌｅ．ｔｗ"),
+                                         actor=None, now=make.now())
+    assert (online.email, recorded.email) == ("ming@example.tw", "lin@example.tw")

@@ -11,7 +11,7 @@ from app.outbox.worker import send_due
 from app.registrations import links
 from app.registrations import services as registrations
 from app.registrations.mails import CONFIRMATION_RESEND_INTERVAL
-from app.registrations.models import Application
+from app.registrations.models import Application, SpeakingRequest
 
 from .. import factories
 
@@ -64,7 +64,18 @@ def test_the_same_link_is_resent_once_the_interval_has_passed_V5(make, db, smtp)
     resent, = deliver(db, smtp, later + timedelta(minutes=1))
     assert links.read_token(confirm_link(resent), links.CONFIRM) == links.read_token(
         confirm_link(original), links.CONFIRM)  # the same application and nonce: the same link
-    assert db.session.get(Application, first.id).kind == "speak"  # the typing of a re-submission is not kept
+    assert db.session.get(Application, first.id).kind == "speak"  # the latest details are the ones confirmed
+
+
+def test_applying_again_replaces_the_details_the_link_confirms_V5(make, db, smtp):
+    meeting = make.open_meeting(cases=2)
+    first = submit(make, meeting, make.now(), case_ids=[meeting.cases[0].id])
+    again = submit(make, meeting, make.now(), kind="observe", name="王小明", organisation="荒野保護協會",
+                   email="ming+fix@example.tw")
+    assert again.id == first.id and (again.kind, again.organisation, again.requests) == ("observe", "荒野保護協會", [])
+    confirmed = registrations.confirm_application(again, now=make.now())
+    assert confirmed.status == "active" and confirmed.outcome == "gallery"
+    assert db.session.scalar(select(func.count()).select_from(SpeakingRequest)) == 0
 
 
 def test_an_application_whose_link_expired_is_followed_by_a_new_one_V5(make, db, smtp):
