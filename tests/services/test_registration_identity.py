@@ -111,3 +111,12 @@ def test_a_full_width_address_is_stored_in_plain_letters_on_every_path(make, db)
     recorded = desk.record_other_channel(meeting, make.application_data(channel="email", email="ｌｉｎ＠ｅｘａｍｐｌｅ．ｔｗ"),
                                          actor=None, now=make.now())
     assert (online.email, recorded.email) == ("ming@example.tw", "lin@example.tw")
+
+
+def test_a_speaker_of_the_simplified_or_abbreviated_name_is_the_groups_second_V5(make, db):
+    meeting = make.open_meeting()
+    make.application(meeting, organisation="臺灣環境資訊協會")
+    for spelling in ("台湾环境资讯协会", "臺灣環境資訊協會 (TEIA)", "台灣環境資訊協會（ＴＥＩＡ）"):
+        with pytest.raises(RuleViolation) as refused:
+            make.application(meeting, organisation=spelling)
+        assert refused.value.problems[0].code == "group_has_speaker", spelling

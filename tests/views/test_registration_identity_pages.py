@@ -1,6 +1,7 @@
 """The public form and the desk on who one applicant is (V5, V15; issue 7): addresses that cannot
 be mailed are refused beside the field, re-submissions answer as any submission does, and flags
 for staff appear on the desk only."""
+import re
 from datetime import date, timedelta
 
 import flask_babel
@@ -76,3 +77,16 @@ def test_a_suspended_persons_phone_is_flagged_on_the_desk_only_V15(visitor, make
     assert "Same name and phone as another active application" in page and f"#{twin.id}" in page
     assert "a person suspended from applying" in text_of(staff.get(f"/staff/applications/{typist.id}"))
     assert "Check who this applicant" not in text_of(staff.get(f"/staff/applications/{twin.id}"))
+
+
+def test_typing_a_suspended_persons_phone_confirms_like_any_application_V15(visitor, make):
+    meeting = make.open_meeting(contact="國土計畫科 04-2222-3333")
+    desk.suspend_person(meeting.organizer, {"name": "鬧場者", "phone": "0955-123-456", "reason": "干擾",
+                                            "until": date.today() + timedelta(days=90)}, actor=None, now=make.now())
+    make.commit()
+    assert apply(visitor, meeting, name="鬧場者", phone="0955123456", email="typist@example.tw").status_code == 302
+    link = re.search(r"/registration/confirm/[\w.\-]+", OutboxMessage.query.one().body).group(0)
+    confirmed = visitor.post(link)
+    assert confirmed.status_code == 302 and "/registration/" in confirmed.location
+    assert "contact the secretariat" not in text_of(visitor.get(confirmed.location))
+    assert Application.query.one().status == "active"
