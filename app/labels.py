@@ -152,6 +152,10 @@ LABELS = {
         "meeting.caps_changed": _l("Changed the number of speaking places"),
         "suspension.created": _l("Suspended a person from applying"),
         "suspension.lifted": _l("Lifted a suspension"),
+        "registration.resubmitted": _l("Applied again before confirming; the confirmation link re-sent if due"),
+        "registration.flagged": _l("Marked for staff to check who the applicant is"),
+        "group.aliased": _l("Marked two names as one group"),
+        "group.alias_removed": _l("Undid two names marked as one group"),
     },
 }
 

@@ -1,6 +1,12 @@
-"""Domain errors raised by services, and the words people read for each rule problem."""
-from flask_babel import lazy_gettext as _l
+"""Domain errors raised by services, the words people read for each rule problem, and which
+database constraint an IntegrityError broke (by the constraint's name, never the message's words)."""
+import re
+import sqlite3
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import UniqueConstraint
+
+from .extensions import db
 from .rules import Problem
 
 MESSAGES = {
@@ -69,7 +75,12 @@ MESSAGES = {
                           "(point 3(3) of the venue rules). Use the link in your confirmation e-mail to see or "
                           "cancel it."),
     "already_applied_staff": _l("This person already has an active application for this meeting (the same "
-                                "e-mail, or the same name and phone): one each (point 3(3) of the venue rules)."),
+                                "e-mail address): one each (point 3(3) of the venue rules)."),
+    "email_not_ascii": _l("We can only send mail to an address written in Latin letters, digits and symbols "
+                          "(such as name@example.tw); this one contains other characters. Please give another "
+                          "address."),
+    "group_name_required": _l("Enter the group's name."),
+    "already_one_group": _l("These names already count as one group."),
     "group_has_speaker": _l("Your organisation already has a speaker on %(cases)s: each group has one speaker "
                             "per case in principle (point 3(3) of the venue rules). Apply to observe instead, "
                             "or agree among yourselves who speaks."),
@@ -136,3 +147,38 @@ def apply_to_form(form, violation: RuleViolation) -> list[str]:
             leftovers.append(message_for(problem))
     return leftovers
 
+
+
+# SQLite names no unique index in its error, only the columns ("table.a, table.b"), which map to it.
+_SQLITE_COLUMNS = re.compile(r":\s*([\w.]+(?:,\s*[\w.]+)*)\s*$")
+_SQLITE_UNIQUE = (sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+
+
+def constraint_name(error: Exception) -> str | None:
+    """The name of the constraint or unique index an IntegrityError broke, as the driver reports it:
+    psycopg's `diag.constraint_name`; for SQLite, a CHECK's own name, or the unique index (or unique
+    constraint) whose columns its extended code SQLITE_CONSTRAINT_UNIQUE names. None if unknown."""
+    orig = getattr(error, "orig", error)
+    diag = getattr(orig, "diag", None)
+    if diag is not None:
+        return diag.constraint_name
+    code = getattr(orig, "sqlite_errorcode", None)
+    found = _SQLITE_COLUMNS.search(str(orig.args[0]) if getattr(orig, "args", None) else "")
+    if code is None or found is None:
+        return None
+    if code == sqlite3.SQLITE_CONSTRAINT_CHECK:
+        return found.group(1)
+    if code in _SQLITE_UNIQUE:
+        return _unique_named_by(found.group(1).replace(" ", "").split(","))
+    return None
+
+
+def _unique_named_by(qualified_columns: list[str]) -> str | None:
+    table_name = qualified_columns[0].split(".")[0]
+    columns = [c.split(".", 1)[-1] for c in qualified_columns]
+    table = db.metadata.tables.get(table_name)
+    if table is None:
+        return None
+    candidates = [i for i in table.indexes if i.unique] + [
+        c for c in table.constraints if isinstance(c, UniqueConstraint)]
+    return next((c.name for c in candidates if [col.name for col in c.columns] == columns), None)

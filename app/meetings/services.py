@@ -6,7 +6,6 @@ from flask import current_app
 
 from .. import audit
 from ..extensions import db
-from ..locking import lock_meeting
 from ..plans.models import Plan
 from ..rules import Problem, web_link_problems
 from ..rules.participation import PHASES, PLANNING_KINDS, may_hold_meetings_on
@@ -15,6 +14,7 @@ from ..rules.publication import CANCEL, DRAFT, POSTPONE, PUBLISH, next_status
 from ..rules.venue import SETTING_NAMES, VenueSettings, departures, settings_problems
 from ..violations import RuleViolation
 from . import signals
+from .locks import lock_meeting
 from .models import Meeting, MeetingStatusChange, RuleDeparture
 
 DESCRIPTIVE_FIELDS = (

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from .. import audit
 from ..dbtypes import utcnow
 from ..extensions import db
-from ..locking import lock_meeting
+from ..meetings.locks import lock_meeting
 from ..meetings.models import RuleDeparture
 from ..meetings.services import touch
 from ..rules import Problem, publication

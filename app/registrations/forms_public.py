@@ -4,6 +4,8 @@ They parse and bound the input; the services apply the rules. Lengths match the 
 normalised keys stored beside each value, which NFKC can lengthen (⑳ → 20), are checked by the
 services (services.key_problems) on every path, the desk's included.
 """
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +13,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, StopV
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import BaseForm
+from ..rules.names import email_is_sendable
 from ..violations import MESSAGES
 from .models import OBSERVE, SPEAK
 
@@ -19,6 +22,18 @@ STATEMENT_MAX = 2000
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _nfkc(value):
+    # Full-width letters typed with a Chinese input method (ｍｉｎｇ＠ｅｘａｍｐｌｅ．ｔｗ) become plain ones.
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
+def sendable_email(form, field):
+    """An address the outbox can send to: plain ASCII once NFKC has folded full-width letters (the
+    outbox does not speak SMTPUTF8), refused here with a clear message rather than never mailed."""
+    if field.data and not email_is_sendable(field.data):
+        raise StopValidation(MESSAGES["email_not_ascii"])
 
 
 class CaseChoiceField(SelectMultipleField):
@@ -55,8 +70,8 @@ class ApplicationForm(BaseForm):
                            validators=[Length(max=40)])
     village = StringField(_l("Village or borough (optional)"), filters=[_strip],
                           validators=[Length(max=40)])
-    email = EmailField(_l("E-mail"), filters=[_strip], validators=[
-        DataRequired(_l("Enter your e-mail address.")), Length(max=254),
+    email = EmailField(_l("E-mail"), filters=[_strip, _nfkc], validators=[
+        DataRequired(_l("Enter your e-mail address.")), sendable_email, Length(max=254),
         Email(_l("Enter a valid e-mail address, such as name@example.tw."), check_deliverability=False)],
         description=_l("We send a link to this address; your application counts only once you open it "
                        "and confirm."))

@@ -136,8 +136,8 @@ class SuspensionForm(BaseForm):
     organizer_id = SelectField(_l("Organizer"), coerce=int, validators=[Optional()])
     name = StringField(_l("Full name"), validators=[Length(max=80)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)],
-                        description=_l("Give an e-mail address, a phone number or both: applications matching "
-                                       "either are refused."))
+                        description=_l("Give an e-mail address, a phone number or both: applications from the "
+                                       "address are refused; those typing the phone are marked for you to check."))
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
     until = DateField(_l("Suspended until (inclusive)"), validators=[InputRequired(), plausible_year])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
@@ -179,3 +179,16 @@ class DeskFiltersForm(BaseForm):
     pool = SelectField(_l("Pool"), choices=[SelectChoice("", _l("All"))] + choices("pool"))
     case = SelectField(_l("Case"), choices=[])
     claim = BooleanField(_l("Only pending party-concerned claims"), false_values=("", "false", "0"))
+
+
+class SameGroupForm(BaseForm):
+    """Two names of one group: the first counts as the second from now on."""
+
+    alias_name = StringField(_l("This name"), validators=[Length(max=120)],
+                             description=_l("For example an old name, an English name, or a spelling the portal "
+                                            "does not already treat as the same."))
+    canonical_name = StringField(_l("is the same group as"), validators=[Length(max=120)])
+
+
+class RemoveForm(BaseForm):
+    """Undo one alias: only the CSRF token."""

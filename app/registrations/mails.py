@@ -1,5 +1,5 @@
 """The e-mails an applicant receives, written into the outbox in the change's own transaction."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import render_template
 from flask_babel import force_locale
@@ -13,6 +13,10 @@ from . import links
 from .placing import holds_place, place_change, place_summary
 from .wording import place_lines
 
+# A re-submission with an address whose application awaits confirmation re-sends its link at most
+# this often: someone typing another's address again and again sends them one mail, not sixty.
+CONFIRMATION_RESEND_INTERVAL = timedelta(minutes=15)
+
 
 def _meeting_ics(meeting) -> dict:
     url = external_url("meetings.show", meeting_id=meeting.id)
@@ -22,7 +26,8 @@ def _meeting_ics(meeting) -> dict:
 
 def _send(application, topic: str, subject, template: str, *, now: datetime, with_calendar: bool = False,
           **context):
-    """Render and queue one mail in the applicant's language; `subject` is a lazy string."""
+    """Render and queue one mail in the applicant's language; `subject` is a lazy string. The subject
+    names the meeting, never the applicant: a name anyone typed must not reach a mailbox's list."""
     if not application.email:
         return None
     with force_locale(application.locale or "zh_Hant_TW"):
@@ -41,8 +46,13 @@ def _send(application, topic: str, subject, template: str, *, now: datetime, wit
                         application_id=application.id, meeting_id=meeting.id)
 
 
-def send_confirmation_request(application, *, now):
-    """Ask the applicant to confirm the address; the application counts only from then (V6)."""
+def send_confirmation_request(application, *, now, again: bool = False):
+    """Ask the applicant to confirm the address; the application counts only from then (V6). `again`:
+    a re-submission, which re-sends the link only if the last one left CONFIRMATION_RESEND_INTERVAL ago."""
+    last = application.confirmation_sent_at
+    if again and last is not None and now - last < CONFIRMATION_RESEND_INTERVAL:
+        return None
+    application.confirmation_sent_at = now
     url = external_url("registrations.confirm", token=links.make_token(application, links.CONFIRM))
     return _send(application, "registration.confirm_email", _l("Please confirm your application"),
                  "registration_confirm", now=now, confirm_url=url)

@@ -1,7 +1,7 @@
 """Applications to speak or observe, the cases a speaker asks for, and suspensions (V1–V7, V15)."""
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime, one_of, utcnow
@@ -19,8 +19,11 @@ STATUSES = (UNCONFIRMED, ACTIVE, CANCELLED, REJECTED)
 OPEN = (UNCONFIRMED, ACTIVE)  # neither cancelled nor rejected: may still be confirmed, cancelled or rejected
 # The partial unique indexes' conditions (V5): an active application, an active speaker of a group.
 _ACTIVE_EMAIL = text(f"status = '{ACTIVE}' AND email_key <> ''")
-_ACTIVE_PHONE = text(f"status = '{ACTIVE}' AND phone_key <> ''")
 _ACTIVE_SPEAKER = text("active AND org_key <> ''")
+# The unique indexes whose breach services recognise by name (violations.constraint_name).
+PERSON_INDEX_V5 = "uq_applications_active_email_v5"
+GROUP_CASE_INDEX_V5 = "uq_speaking_requests_group_case_v5"
+CHECK_IN_CODE_UNIQUE = "uq_applications_check_in_code"
 
 
 class Application(db.Model):
@@ -71,11 +74,11 @@ class Application(db.Model):
         CheckConstraint(one_of("status", STATUSES), name="status_known"),
         CheckConstraint(one_of("pool", POOLS), name="pool_known"),
         CheckConstraint(f"status <> '{ACTIVE}' OR confirmed_at IS NOT NULL", name="active_has_time_v6"),
-        # V5: one active application per person per meeting — same e-mail, or same name and phone.
-        Index("uq_applications_active_email_v5", "meeting_id", "email_key", unique=True,
+        # V5: one active application per person per meeting — the same e-mail identity (email_key:
+        # rules.names.normalise_email). The same name and phone is a flag for staff (review_*), not a refusal.
+        Index(PERSON_INDEX_V5, "meeting_id", "email_key", unique=True,
               postgresql_where=_ACTIVE_EMAIL, sqlite_where=_ACTIVE_EMAIL),
-        Index("uq_applications_active_name_phone_v5", "meeting_id", "name_key", "phone_key", unique=True,
-              postgresql_where=_ACTIVE_PHONE, sqlite_where=_ACTIVE_PHONE),
+        Index("ix_applications_meeting_email_key", "meeting_id", "email_key"),
         Index("ix_applications_meeting_status", "meeting_id", "status", "confirmed_at"),
     )
 
@@ -88,6 +91,20 @@ class Application(db.Model):
     def is_open(self) -> bool:
         """Whether the application is neither cancelled nor rejected (confirmed or not)."""
         return self.status in OPEN
+
+    # --- Identity (V5, V15): what staff should look at, never shown to the applicant. ---
+    # Another active application with the same name and phone when this one became active (the
+    # phone is not verified, so it is no proof of being the same person), and a suspension whose
+    # phone (and name, if it has one) this application typed, though its e-mail is another.
+    review_same_as_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="SET NULL"))
+    review_suspension_id: Mapped[int | None] = mapped_column(ForeignKey("suspensions.id", ondelete="SET NULL"))
+    # When the confirmation mail last went out: a re-submission re-sends it at most this often (item 9).
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether staff should check who this applicant is (same name and phone, or a suspended phone)."""
+        return self.review_same_as_id is not None or self.review_suspension_id is not None
 
 
 class SpeakingRequest(db.Model):
@@ -116,7 +133,7 @@ class SpeakingRequest(db.Model):
     __table_args__ = (
         CheckConstraint(one_of("claim", CLAIMS), name="claim_known"),
         # V5: one active speaker per organisation per case, whatever the pool.
-        Index("uq_speaking_requests_group_case_v5", "meeting_id", "case_key", "org_key", unique=True,
+        Index(GROUP_CASE_INDEX_V5, "meeting_id", "case_key", "org_key", unique=True,
               postgresql_where=_ACTIVE_SPEAKER, sqlite_where=_ACTIVE_SPEAKER),
         Index("ix_speaking_requests_meeting_case", "meeting_id", "case_key"),
     )
@@ -143,3 +160,23 @@ class Suspension(db.Model):
 
     meeting: Mapped[Meeting | None] = relationship()
     __table_args__ = (CheckConstraint("email_key <> '' OR phone_key <> ''", name="identifies_someone"),)
+
+
+class GroupAlias(db.Model):
+    """Staff marked two group names as one group (V5, V7): the key of one name (`alias_key`) compares
+    as another's (`canonical_key`) at the organizer's meetings. Kept flat: a canonical key is never an alias."""
+
+    __tablename__ = "group_aliases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id"), index=True)
+    alias_name: Mapped[str] = mapped_column(String(120))
+    alias_key: Mapped[str] = mapped_column(String(120))
+    canonical_name: Mapped[str] = mapped_column(String(120))
+    canonical_key: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (
+        UniqueConstraint("organizer_id", "alias_key", name="uq_group_aliases_organizer_alias"),
+        CheckConstraint("alias_key <> canonical_key AND alias_key <> ''", name="names_two_groups"),
+    )

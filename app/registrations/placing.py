@@ -4,6 +4,7 @@ Places are never counters: every run recounts every active application, so a can
 rejected claim or a raised cap frees places simply by running it again.
 """
 from collections import Counter, defaultdict
+from functools import partial
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -11,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..rules import allocation as rules
 from ..rules.names import normalise_name
+from .groups import alias_map, canonical
 from .models import ACTIVE, OBSERVE, SPEAK, Application, SpeakingRequest
 
 
@@ -60,16 +62,18 @@ def holds_place(application: Application) -> bool:
 def reallocate(meeting) -> list[tuple[Application, dict]]:
     """Run the allocation for `meeting` and store it; return (application, previous summary) for
     every application whose places changed (place_change). The caller holds the meeting's lock
-    (locking.lock_meeting), so the work is kept short: plain rows in, and only rows whose place
+    (meetings.locks.lock_meeting), so the work is kept short: plain rows in, and only rows whose place
     changed are written."""
     observers, requests = _active_rows(meeting.id)
+    group = partial(canonical, alias_map(meeting.organizer_id))  # names staff marked as one group (V5, V7)
     before = _summaries(observers, requests, lambda row: row.outcome, lambda row: row.outcome)
     speakers_placed = rules.allocate_speakers(
-        [rules.SpeakerBid(key=r.id, case=r.case_key, at=r.confirmed_at, group=r.org_key, pool=r.pool, claim=r.claim,
-                          interest=normalise_name(r.interest_group)) for r in requests],
+        [rules.SpeakerBid(key=r.id, case=r.case_key, at=r.confirmed_at, group=group(r.org_key), pool=r.pool,
+                          claim=r.claim, interest=normalise_name(r.interest_group)) for r in requests],
         speaker_cap=meeting.speaker_cap, representative_cap=meeting.representative_cap)
     observers_placed = rules.allocate_observers(
-        [rules.ObserverBid(key=r.id, at=r.confirmed_at, group=r.org_key, village=r.village_key) for r in observers],
+        [rules.ObserverBid(key=r.id, at=r.confirmed_at, group=group(r.org_key), village=r.village_key)
+         for r in observers],
         gallery_seats=meeting.gallery_seats, per_group=meeting.observers_per_group,
         per_village=meeting.observers_per_village)
     after = _summaries(observers, requests, lambda row: observers_placed[row.id].outcome,

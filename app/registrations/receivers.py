@@ -1,7 +1,7 @@
 """How applications follow their meeting: receivers of app/meetings/signals.py, run in the sender's
 transaction. app/setup.py imports this module when it builds the app, which connects them."""
-from ..locking import lock_meeting
 from ..meetings import signals
+from ..meetings.locks import lock_meeting
 from ..violations import RuleViolation
 from .services import (
     adopt_first_case,

@@ -1,9 +1,10 @@
 """The applicant's workflows: apply, confirm the e-mail address, cancel. They flush, never commit.
 
-Everything that can change who holds a place runs under the meeting's lock (locking.lock_meeting)
+Everything that can change who holds a place runs under the meeting's lock (meetings.locks.lock_meeting)
 and ends by re-running the allocation from the rows (placing.reallocate).
 """
-from datetime import datetime
+import unicodedata
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -11,14 +12,32 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..dbtypes import utcnow
 from ..extensions import db
-from ..locking import lock_meeting
+from ..meetings.locks import lock_meeting
 from ..rules import Problem
-from ..rules.names import clean_text, normalise_email, normalise_name, normalise_phone, normalise_village
+from ..rules.names import (
+    clean_text,
+    email_is_sendable,
+    normalise_email,
+    normalise_name,
+    normalise_phone,
+    normalise_village,
+)
 from ..rules.periods import cancellation_notice_by, window_problems
-from ..violations import RuleViolation
+from ..violations import RuleViolation, constraint_name
 from . import links, mails
-from .checks import admission_problems, group_problem, group_speaking_on
-from .models import ACTIVE, CANCELLED, OPEN, SPEAK, UNCONFIRMED, Application, SpeakingRequest
+from .checks import admission_problems, group_problem, group_speaking_on, review_flags
+from .models import (
+    ACTIVE,
+    CANCELLED,
+    CHECK_IN_CODE_UNIQUE,
+    GROUP_CASE_INDEX_V5,
+    OPEN,
+    PERSON_INDEX_V5,
+    SPEAK,
+    UNCONFIRMED,
+    Application,
+    SpeakingRequest,
+)
 from .placing import clear_places, reallocate
 
 CHECK_IN_ATTEMPTS = 5
@@ -76,32 +95,41 @@ def content_problems(data: dict) -> list[Problem]:
         problems.append(Problem("name", "name_required"))
     if data.get("village") and not data.get("township"):
         problems.append(Problem("township", "township_required"))
+    if not email_is_sendable(data.get("email", "")):  # the outbox cannot send to it: say so now
+        problems.append(Problem("email", "email_not_ascii"))
     return problems
 
 
 def clean(data: dict) -> dict:
     """The form's text without invisible control or format characters (see rules.names.clean_text)."""
     cleaned = {k: clean_text(data.get(k) or "") for k in TEXT_FIELDS}
+    # Full-width letters (ｍｉｎｇ＠ｅｘａｍｐｌｅ．ｔｗ) as plain ones: the outbox can send to it then.
+    cleaned["email"] = unicodedata.normalize("NFKC", cleaned["email"])
     cleaned["party_statement"] = clean_text(data.get("party_statement") or "", multiline=True)
     return data | cleaned
 
 
 def build_application(meeting, data: dict, *, now: datetime) -> Application:
     """A new application (not yet added) with its speaking requests, from cleaned form data (clean)."""
+    columns, requests = application_content(meeting, data, now=now)
+    return Application(meeting=meeting, nonce=links.new_nonce(), requests=requests, **columns)
+
+
+def application_content(meeting, data: dict, *, now: datetime) -> tuple[dict, list[SpeakingRequest]]:
+    """What an application says, from cleaned form data: its columns and its speaking requests."""
     keys = person_keys(data)
-    text = {k: data[k] for k in TEXT_FIELDS}
-    application = Application(
-        meeting=meeting, kind=data["kind"], channel=data.get("channel", "online"), pool=data.get("pool", "online"),
-        locale=data.get("locale") or "zh_Hant_TW", nonce=links.new_nonce(), submitted_at=now,
-        consented_at=now if data.get("consent") else None, **text, **keys)
+    columns = {k: data[k] for k in TEXT_FIELDS} | keys | dict(
+        kind=data["kind"], channel=data.get("channel", "online"), pool=data.get("pool", "online"),
+        locale=data.get("locale") or "zh_Hant_TW", submitted_at=now,
+        consented_at=now if data.get("consent") else None)
     cases = {case.id: case for case in meeting.cases}
     claim = "pending" if data.get("party_concerned") else "none"
-    for key in case_keys(meeting, data):
-        application.requests.append(SpeakingRequest(
-            meeting_id=meeting.id, case=cases.get(key), case_key=key, org_key=keys["org_key"],
-            party_concerned=bool(data.get("party_concerned")), claim=claim,
-            party_statement=data["party_statement"] if data.get("party_concerned") else ""))
-    return application
+    requests = [SpeakingRequest(
+        meeting_id=meeting.id, case=cases.get(key), case_key=key, org_key=keys["org_key"],
+        party_concerned=bool(data.get("party_concerned")), claim=claim,
+        party_statement=data["party_statement"] if data.get("party_concerned") else "")
+        for key in case_keys(meeting, data)]
+    return columns, requests
 
 
 def submit_application(meeting, data: dict, *, now: datetime) -> Application:
@@ -115,9 +143,12 @@ def submit_application(meeting, data: dict, *, now: datetime) -> Application:
         raise RuleViolation(problems)
     # Whether a person is suspended (V15) or has applied (V5) is theirs to know: it is checked when
     # they confirm from their own mailbox. Which groups have a speaker is public already.
-    taken = group_speaking_on(meeting.id, case_keys(meeting, data), keys["org_key"])
+    taken = group_speaking_on(meeting, case_keys(meeting, data), keys["org_key"])
     if data["kind"] == SPEAK and taken:
         raise RuleViolation([group_problem(meeting, taken)])
+    pending = pending_confirmation(meeting.id, keys["email_key"], now=now)
+    if pending is not None:  # one confirmation link per address and meeting: mail is no weapon
+        return resubmit_application(pending, data, now=now)
     application = build_application(meeting, data, now=now)
     db.session.add(application)
     db.session.flush()
@@ -125,6 +156,33 @@ def submit_application(meeting, data: dict, *, now: datetime) -> Application:
                  organizer_id=meeting.organizer_id)
     mails.send_confirmation_request(application, now=now)
     return application
+
+
+def pending_confirmation(meeting_id: int, email_key: str, *, now: datetime) -> Application | None:
+    """The application of this e-mail identity at the meeting still waiting for its confirmation,
+    whose link may still be valid, if any."""
+    if not email_key:
+        return None
+    since = now - timedelta(seconds=links.CONFIRM_MAX_AGE)
+    return db.session.scalars(select(Application).where(
+        Application.meeting_id == meeting_id, Application.email_key == email_key,
+        Application.status == UNCONFIRMED, Application.submitted_at > since)
+        .order_by(Application.submitted_at.desc(), Application.id.desc()).limit(1)).first()
+
+
+def resubmit_application(pending: Application, data: dict, *, now: datetime) -> Application:
+    """Someone applied again with an address whose application waits for confirmation: the new
+    details replace the old ones (the confirmation page shows what is confirmed), and the same link
+    goes out again, at most once per mails.CONFIRMATION_RESEND_INTERVAL."""
+    columns, requests = application_content(pending.meeting, data, now=now)
+    for column, value in columns.items():
+        setattr(pending, column, value)
+    pending.requests = requests  # the old requests are deleted (delete-orphan)
+    db.session.flush()
+    sent = mails.send_confirmation_request(pending, now=now, again=True)
+    audit.record(None, "registration.resubmitted", pending, {"kind": pending.kind, "mail_sent": sent is not None},
+                 now=now, organizer_id=pending.meeting.organizer_id)
+    return pending
 
 
 def lock_application(application: Application) -> tuple:
@@ -163,6 +221,7 @@ def confirm_application(application: Application, *, now: datetime | None = None
 def activate(application: Application, *, now: datetime):
     """Make the application active now, with a fresh check-in code; the database's partial unique
     indexes refuse a second active application of the person or a second speaker of the group (V5)."""
+    flag_for_review(application, now=now)
     application.status, application.confirmed_at = ACTIVE, now
     for request in application.requests:
         request.active = True
@@ -172,13 +231,33 @@ def activate(application: Application, *, now: datetime):
             with db.session.begin_nested():
                 db.session.flush()
             return
-        except IntegrityError as error:
-            if "group_case" in str(error.orig):
+        except IntegrityError as error:  # told apart by the constraint's name, as the driver reports it
+            broken = constraint_name(error)
+            if broken == GROUP_CASE_INDEX_V5:
                 raise RuleViolation.one("organisation", "group_has_speaker", cases=application.meeting.title) \
                     from error
-            if "check_in_code" not in str(error.orig):
+            if broken == PERSON_INDEX_V5:
                 raise RuleViolation.one("email", "already_applied") from error
+            if broken != CHECK_IN_CODE_UNIQUE:
+                raise
     raise RuntimeError("could not draw a unique check-in code")
+
+
+def flag_for_review(application: Application, *, now: datetime):
+    """Mark what staff should check before the application becomes active (checks.review_flags):
+    the same name and phone as another active application, a suspended person's phone (V5, V15)."""
+    meeting = application.meeting
+    if application.id is None:  # recorded by staff: written now, so the flag and its audit name it
+        db.session.flush()
+    flags = review_flags(meeting, name_key=application.name_key, phone_key=application.phone_key, now=now,
+                         exclude_id=application.id)
+    for column, value in flags.items():
+        setattr(application, column, value)
+    if any(flags.values()):
+        audit.record(None, "registration.flagged", application,
+                     {"same_name_and_phone_as": flags["review_same_as_id"],
+                      "phone_of_suspension": flags["review_suspension_id"]}, now=now,
+                     organizer_id=meeting.organizer_id)
 
 
 def reallocate_and_notify(meeting, *, now: datetime, quiet=frozenset(), notify: bool = True):

@@ -116,12 +116,12 @@ def apply(meeting_id):
     form, refused = ApplicationForm(meeting), False
     if form.validate_on_submit():
         try:
-            application = submit_application(meeting, form.service_data(str(get_locale())), now=now)
+            submit_application(meeting, form.service_data(str(get_locale())), now=now)
         except RuleViolation as violation:
             refused = refuse(form, violation)
         else:
             db.session.commit()
-            session[SENT_KEY] = {"meeting": meeting.id, "email": application.email}
+            session[SENT_KEY] = {"meeting": meeting.id, "email": form.email.data}  # as typed: no other's
             return redirect(url_for(".sent", meeting_id=meeting.id))
     return render_template("registrations/apply.html", meeting=meeting, form=form,
                            places=availability(meeting)), form_status(form, refused)

@@ -146,22 +146,6 @@ def allocate_observers(bids, *, gallery_seats: int, per_group: int, per_village:
 
 
 @dataclass(frozen=True)
-class Person:
-    """Who an application is from, as keys that compare equal for the same person or group (V5)."""
-
-    email: str
-    name: str
-    phone: str
-
-
-def same_person(a: Person, b: Person) -> bool:
-    """V5: the same confirmed e-mail, or the same name and phone."""
-    if a.email and a.email == b.email:
-        return True
-    return bool(a.phone) and a.name == b.name and a.phone == b.phone
-
-
-@dataclass(frozen=True)
 class Promotion:
     """A bid whose place changed between two allocations."""
 

@@ -1,9 +1,16 @@
 """Comparing what people type: organisation and village names, e-mail, phone; masking names (V5, V7)."""
 import re
 import unicodedata
+from functools import lru_cache
 
-# Characters written two ways in Taiwan; the second form is folded into the first.
-_VARIANTS = str.maketrans({"臺": "台", "邨": "村"})
+import opencc
+
+# Characters written two ways in Taiwan; the second form is folded into the first. 裏 comes back
+# from OpenCC's Simplified-to-Traditional table for 里, which is a village (里) here.
+_VARIANTS = {"臺": "台", "邨": "村", "裏": "里"}
+_S2T = opencc.OpenCC("s2t")
+# A trailing abbreviation in brackets: "臺灣環境資訊協會 (TEIA)", after NFKC made （） half width.
+_ABBREVIATION = re.compile(r"\s*\(\s*[A-Za-z][A-Za-z0-9.&\- ]{0,19}\)\s*$")
 # Words that add nothing to identify a group or place: spaces, punctuation and symbols of any width.
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 MASK = "○"
@@ -16,12 +23,50 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     return "".join(ch for ch in (text or "") if ch in kept or unicodedata.category(ch) not in ("Cc", "Cf")).strip()
 
 
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    # Character by character, not phrase by phrase: a phrase table would map the same character
+    # differently by its neighbours, and a key must not depend on them. Applied twice, so that the
+    # fold is idempotent whatever the table maps to what (台 → 臺 → 台).
+    once = "".join(_VARIANTS.get(c, c) for c in _S2T.convert(ch))
+    return "".join(_VARIANTS.get(c, c) for c in _S2T.convert(once)) if once != ch else once
+
+
+def fold_chinese(text: str) -> str:
+    """Simplified characters as Traditional ones (OpenCC s2t), and Taiwan's two spellings as one
+    (臺 → 台, 邨 → 村, 裏 → 里): 台湾环境资讯协会 and 臺灣環境資訊協會 fold alike (V5, V7)."""
+    return "".join(_fold_char(ch) if ord(ch) > 0x2E7F else ch for ch in text)
+
+
+def strip_abbreviation(text: str) -> str:
+    """The name without a trailing abbreviation in brackets ("…協會 (TEIA)" → "…協會"), unless
+    nothing else is left."""
+    stripped = _ABBREVIATION.sub("", text)
+    return stripped if stripped.strip() else text
+
+
 def normalise_name(text: str) -> str:
-    """A key equal for «臺灣環境資訊協會» and « 台灣環境資訊協會 »: NFKC (full → half width), 臺 → 台,
-    case folded, spaces and punctuation removed (V5, V7)."""
-    folded = unicodedata.normalize("NFKC", text or "").translate(_VARIANTS).casefold()
+    """A key equal for «臺灣環境資訊協會», « 台灣環境資訊協會 », 台湾环境资讯协会 and 臺灣環境資訊協會 (TEIA):
+    NFKC (full → half width), Simplified → Traditional and 臺 → 台, a trailing bracketed abbreviation
+    dropped, case folded, spaces and punctuation removed (V5, V7)."""
+    return _fixpoint(_name_pass, strip_abbreviation(unicodedata.normalize("NFKC", text or "")))
+
+
+def _name_pass(text: str) -> str:
+    folded = fold_chinese(unicodedata.normalize("NFKC", text.casefold()))
     # Normalised again: dropping punctuation can bring together characters that compose.
     return unicodedata.normalize("NFKC", _NOISE.sub("", folded))
+
+
+def _fixpoint(step, text: str, limit: int = 5) -> str:
+    # Each fold can expose another (NFKC after case folding, a character after its neighbour left):
+    # repeat until nothing changes, so that a key normalised again stays the same.
+    for _ in range(limit):
+        again = step(text)
+        if again == text:
+            break
+        text = again
+    return text
 
 
 def normalise_village(township: str, village: str) -> str:
@@ -33,8 +78,21 @@ def normalise_village(township: str, village: str) -> str:
 
 
 def normalise_email(address: str) -> str:
-    """An e-mail address compared case-insensitively, without surrounding spaces (V5)."""
-    return unicodedata.normalize("NFKC", address or "").strip().casefold()
+    """The identity of an e-mail address (V5): NFKC, lower case, no surrounding spaces, and no
+    `+tag` in the local part (name+x@example.tw is name@example.tw). For comparing only: mail
+    still goes to the address as typed."""
+    address = _fixpoint(lambda a: unicodedata.normalize("NFKC", a).strip().lower(), address or "")
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address
+    base = local.split("+", 1)[0]
+    return f"{base or local}@{domain}"
+
+
+def email_is_sendable(address: str) -> bool:
+    """Whether mail can be sent to the address as typed once NFKC made full-width letters plain:
+    ASCII only, since the outbox does not speak SMTPUTF8 (an address in Chinese is refused)."""
+    return unicodedata.normalize("NFKC", address or "").strip().isascii()
 
 
 def normalise_phone(number: str) -> str:

@@ -1,6 +1,6 @@
 """The secretariat's registration desk passes axe-core (WCAG 2.1 A/AA, no serious or critical
 violation): the list with its summary and forms, an application with its history and actions, the
-form for other channels, the printable sign-in sheet and the suspensions."""
+form for other channels, the printable sign-in sheet, the suspensions and the group names."""
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -20,6 +20,7 @@ DESK_PAGES = {
     "sign-in-sheet": ("/staff/meetings/{meeting}/sign-in-sheet", "th.signature"),
     "suspensions": ("/staff/suspensions", "main h1"),
     "new-suspension": ("/staff/suspensions/new", "input#until"),
+    "group-names": ("/staff/groups", "input#alias_name"),
 }
 
 

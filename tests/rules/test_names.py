@@ -3,9 +3,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.rules.allocation import Person, same_person
 from app.rules.names import (
     MASK,
+    email_is_sendable,
+    fold_chinese,
     mask_name,
     normalise_email,
     normalise_name,
@@ -206,32 +207,103 @@ def test_normalise_name_is_idempotent_for_hangul_jamo_V5():
     assert normalise_name(once) == once
 
 
-_people = st.builds(
-    Person,
-    email=st.sampled_from(["", "a@example.com", "b@example.com"]),
-    name=st.sampled_from(["", "王小明", "陳大文"]),
-    phone=st.sampled_from(["", "0912345678", "0223456789"]),
-)
+# --- Item 8: Simplified characters and a trailing abbreviation name the same group (V5, V7) ---------
 
 
-@given(_people, _people)
-@settings(max_examples=300, deadline=None)
-def test_same_person_is_symmetric_V5(a, b):
-    assert same_person(a, b) == same_person(b, a)
-
-
-@given(_people)
-@settings(max_examples=100, deadline=None)
-def test_same_person_is_reflexive_when_identifiable_V5(a):
-    assert same_person(a, a) == bool(a.email or a.phone)
-
-
-@pytest.mark.parametrize("a, b, same", [
-    (Person("a@example.com", "王小明", ""), Person("a@example.com", "陳大文", ""), True),  # same e-mail
-    (Person("a@example.com", "王小明", "0912345678"), Person("b@example.com", "王小明", "0912345678"), True),
-    (Person("a@example.com", "王小明", "0912345678"), Person("b@example.com", "陳大文", "0912345678"), False),
-    (Person("", "王小明", ""), Person("", "王小明", ""), False),  # a name alone identifies nobody
-    (Person("", "", ""), Person("", "", ""), False),
+@pytest.mark.parametrize("a, b", [
+    ("台湾环境资讯协会", "臺灣環境資訊協會"),  # Simplified and Traditional
+    ("台湾环境资讯协会", "台灣環境資訊協會"),
+    ("臺灣環境資訊協會 (TEIA)", "臺灣環境資訊協會"),  # a trailing abbreviation in brackets
+    ("臺灣環境資訊協會（ＴＥＩＡ）", "台湾环境资讯协会"),  # full-width brackets and letters, Simplified
+    ("台灣環境資訊協會(T.E.I.A.)", "臺灣環境資訊協會"),
+    ("地球公民基金会 (CET)", "地球公民基金會"),
+    ("大同里", "大同裏"),  # OpenCC turns 里 into 裏; a village stays 里
 ])
-def test_same_person_is_the_same_email_or_the_same_name_and_phone_V5(a, b, same):
-    assert same_person(a, b) is same
+def test_simplified_characters_and_abbreviations_fold_to_one_group_V5_V7(a, b):
+    assert normalise_name(a) == normalise_name(b)
+    assert normalise_name(a)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("臺灣環境資訊協會 (TEIA)", "臺灣環境資訊協會 (台中分會)"),  # a bracketed branch is no abbreviation
+    ("(TEIA)", "(CET)"),  # nothing but the abbreviation: it is the name
+    ("大同村", "大同里"),
+])
+def test_what_is_no_abbreviation_stays_apart_V5_V7(a, b):
+    assert normalise_name(a) != normalise_name(b)
+
+
+def test_village_keys_keep_li_after_the_simplified_fold_V7():
+    assert normalise_village("台东县台东市", "丰里里") == "台東縣台東市/豐里里"
+
+
+_CHINESE = st.text(st.sampled_from("台湾臺灣环境環境资讯資訊协会協會里裏后後干幹发發髮范範"), min_size=1, max_size=12)
+_ABBREVIATION = st.text(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), min_size=1, max_size=6)
+
+
+@given(_CHINESE, _ABBREVIATION, st.sampled_from([" ", "", "　"]), st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_a_trailing_abbreviation_never_changes_the_key_V5_V7(name, abbreviation, space, full_width):
+    brackets = "（）" if full_width else "()"
+    assert normalise_name(f"{name}{space}{brackets[0]}{abbreviation}{brackets[1]}") == normalise_name(name)
+
+
+@given(_CHINESE)
+@settings(max_examples=200, deadline=None)
+def test_the_simplified_fold_is_idempotent_and_keys_compare_symmetrically_V5_V7(name):
+    folded = fold_chinese(name)
+    assert fold_chinese(folded) == folded
+    assert normalise_name(folded) == normalise_name(name)
+
+
+@given(_CHINESE, _CHINESE)
+@settings(max_examples=200, deadline=None)
+def test_one_group_is_a_symmetric_relation_V5(a, b):
+    assert (normalise_name(a) == normalise_name(b)) == (normalise_name(b) == normalise_name(a))
+    assert (normalise_name(a) == normalise_name(b)) == (normalise_name(fold_chinese(a)) == normalise_name(b))
+
+
+# --- Item 7: an e-mail address is one identity, whatever its +tag (V5) --------------------------------
+
+
+@pytest.mark.parametrize("typed, key", [
+    ("ming+meeting@example.tw", "ming@example.tw"),
+    ("Ming+A+B@Example.TW", "ming@example.tw"),
+    ("ｍｉｎｇ＋ｘ＠ｅｘａｍｐｌｅ．ｔｗ", "ming@example.tw"),  # full-width plus and at sign
+    ("+ming@example.tw", "+ming@example.tw"),  # nothing before the +: the address as it is
+    ("ming@exam+ple.tw", "ming@exam+ple.tw"),  # a + in the domain is no tag
+])
+def test_a_plus_tag_is_the_same_identity_V5(typed, key):
+    assert normalise_email(typed) == key
+
+
+_LOCAL = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="@"), min_size=1,
+                 max_size=12)
+
+
+@given(_LOCAL, st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_email_identity_is_idempotent_and_ignores_any_tag_V5(local, tag):
+    address = f"{local}@Example.TW"
+    key = normalise_email(address)
+    assert normalise_email(key) == key
+    if "+" not in local:
+        assert normalise_email(f"{local}+{tag}@example.tw") == key
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_email_identity_of_anything_is_idempotent_V5(text):
+    key = normalise_email(text)
+    assert normalise_email(key) == key
+
+
+@pytest.mark.parametrize("typed, sendable", [
+    ("ming@example.tw", True),
+    ("ｍｉｎｇ＠ｅｘａｍｐｌｅ．ｔｗ", True),  # full width folds to ASCII
+    ("小明@example.tw", False),
+    ("ming@例子.台灣", False),
+    ("ming＠example.tw", True),
+])
+def test_only_ascii_addresses_after_nfkc_can_be_mailed(typed, sendable):
+    assert email_is_sendable(typed) is sendable

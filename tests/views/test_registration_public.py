@@ -410,18 +410,19 @@ def test_a_person_suspended_before_confirming_is_refused_neutrally_V15(visitor, 
     assert count(Application, Application.status == "active") == 0
 
 
-def test_two_pending_applications_of_one_person_confirm_once_V5(visitor, make):
+def test_applying_again_before_confirming_replaces_the_pending_application_and_mails_once_V5(visitor, make):
     meeting = make.open_meeting()
     make.commit()
     apply(visitor, meeting)
     first = confirm_path("ming@example.tw")
-    apply(visitor, meeting, kind="observe")
-    second = confirm_path("ming@example.tw")
-    assert first != second
-    assert visitor.post(second).status_code == 302
-    response = visitor.post(first)
-    assert response.status_code == 409 and "You have already applied" in text_of(response)
+    again = apply(visitor, meeting, kind="observe", email="Ming+again@example.tw")
+    assert again.status_code == 302  # answered as any application is: nothing disclosed
+    assert confirm_path("ming@example.tw") == first
+    assert count(Application) == 1
+    assert count(OutboxMessage, OutboxMessage.topic == "registration.confirm_email") == 1
+    assert visitor.post(first).status_code == 302
     assert count(Application, Application.status == "active") == 1
+    assert Application.query.one().kind == "observe"  # the link confirms the latest details
 
 
 def test_a_pending_speaker_whose_group_got_a_speaker_meanwhile_is_refused_V5(visitor, make):
