@@ -10,7 +10,10 @@ marker honest:
   engine behaviour (locks, constraints, transactions, schema) by definition;
 - a one_engine test fails when one of its requests is not GET/HEAD/OPTIONS, or when the database
   receives an INSERT, UPDATE or DELETE while a request is handled: views that write run on both
-  engines. (What the test itself builds through the factories, outside a request, is set-up.)
+  engines. (What the test itself builds through the factories, outside a request, is set-up; CLI
+  commands and direct service calls are not watched: the marker is meant for page tests.)
+Reads that lean on engine behaviour (ILIKE search, integers beyond a column's range, ordering of
+text) stay on both engines too: the guards cannot tell, so judge before marking.
 
 The session fails when a tier that REQUIRE_ENGINES names ran no test (plus the browser tier `e2e`),
 so a missing PostgreSQL cannot pass unnoticed; the summary prints "tiers passed: sqlite=…, …".
