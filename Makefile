@@ -7,15 +7,26 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv translations system-packages test-postgres lint extract-messages bench clean
+.PHONY: run test venv lock translations system-packages test-postgres lint extract-messages bench clean
 
+# requirements-dev.txt is the complete lock (runtime + test tools) with a hash for every file, so
+# pip installs in --require-hashes mode: exactly the locked versions, verified.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 venv: $(BIN)/.installed
+
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
+
+## Re-compile the locks from requirements.in and requirements-dev.in (direct dependencies, pinned with ==).
+## Existing pins are kept; `make lock PIP_COMPILE_ARGS=--upgrade` moves the transitive ones to their newest.
+lock: venv
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) -o requirements.txt requirements.in
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) -o requirements-dev.txt requirements-dev.in
 
 translations: venv
 	@$(BIN)/pybabel compile -d app/translations -f >/dev/null

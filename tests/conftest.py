@@ -1,8 +1,22 @@
 """Fixtures: the app on each database engine (SQLite and a real PostgreSQL), client, auth, factories.
 
-Every test that takes `app` (or `client`, `db`) runs once per engine in TEST_ENGINES. The session
-fails when an engine that REQUIRE_ENGINES names ran no test, so a missing PostgreSQL cannot pass
-unnoticed.
+Engine tiers. Every test that takes `app` (or `client`, `db`, `make` …) runs once per engine in
+TEST_ENGINES (default "sqlite postgresql"): that is the default, and forgetting a marker errs on the
+safe side. A test (or a module, `pytestmark = pytest.mark.one_engine`) may opt out with
+`@pytest.mark.one_engine` when it is engine-neutral: its requests only read. It then runs once, on
+SQLite (or on the first engine of TEST_ENGINES when SQLite is not among them). Two guards keep the
+marker honest:
+- it is refused (collection error) in tests/services/ and tests/test_migrations.py, which test
+  engine behaviour (locks, constraints, transactions, schema) by definition;
+- a one_engine test fails when one of its requests is not GET/HEAD/OPTIONS, or when the database
+  receives an INSERT, UPDATE or DELETE while a request is handled: views that write run on both
+  engines. (What the test itself builds through the factories, outside a request, is set-up; CLI
+  commands and direct service calls are not watched: the marker is meant for page tests.)
+Reads that lean on engine behaviour (ILIKE search, integers beyond a column's range, ordering of
+text) stay on both engines too: the guards cannot tell, so judge before marking.
+
+The session fails when a tier that REQUIRE_ENGINES names ran no test (plus the browser tier `e2e`),
+so a missing PostgreSQL cannot pass unnoticed; the summary prints "tiers passed: sqlite=…, …".
 """
 import asyncio
 import os
@@ -13,7 +27,9 @@ from email import policy as email_policy
 from email.parser import BytesParser
 
 import pytest
-from sqlalchemy import create_engine, text
+from flask import has_request_context
+from flask import request as flask_request
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -22,6 +38,10 @@ from app.extensions import db as _db
 from . import factories
 
 ENGINES = os.environ.get("TEST_ENGINES", "sqlite postgresql").split()
+# Where one engine runs the engine-neutral tests (marked one_engine): SQLite, the faster one.
+ONE_ENGINE = "sqlite" if "sqlite" in ENGINES else ENGINES[0]
+# Tests of engine behaviour: @pytest.mark.one_engine is refused there.
+BOTH_ENGINES_ALWAYS = ("tests/services/", "tests/test_migrations.py")
 _passed = Counter()
 
 
@@ -64,27 +84,76 @@ def engine_urls(request, tmp_path_factory):
     return urls
 
 
-@pytest.fixture(params=ENGINES)
+def pytest_generate_tests(metafunc):
+    """Parametrize `app` over the engines: all of TEST_ENGINES, or ONE_ENGINE for a one_engine test."""
+    if "app" not in metafunc.fixturenames:
+        return
+    engines = ENGINES
+    if metafunc.definition.get_closest_marker("one_engine"):
+        where = metafunc.definition.nodeid
+        if where.startswith(BOTH_ENGINES_ALWAYS):
+            pytest.fail(f"{where}: @pytest.mark.one_engine is not allowed in {', '.join(BOTH_ENGINES_ALWAYS)}; "
+                        "services and migrations test engine behaviour and run on every engine", pytrace=False)
+        engines = [ONE_ENGINE]
+    metafunc.parametrize("app", engines, indirect=True)
+
+
+class ReadOnlyWatch:
+    """Records what makes a test engine-dependent: a request that is not a read, or an SQL write during one."""
+
+    def __init__(self, nodeid: str):
+        self.nodeid = nodeid
+        self.found = []
+
+    def attach(self, app):
+        """Watch the requests `app` handles and the statements its database engine runs."""
+        def note_method():
+            if flask_request.method not in ("GET", "HEAD", "OPTIONS"):
+                self.found.append(f"{flask_request.method} {flask_request.path}")
+
+        def note_write(conn, cursor, statement, parameters, context, executemany):
+            verb = statement.lstrip().split(None, 1)[0].upper()
+            if verb in ("INSERT", "UPDATE", "DELETE") and has_request_context():
+                self.found.append(f"{verb} during {flask_request.method} {flask_request.path}")
+
+        app.before_request_funcs.setdefault(None, []).insert(0, note_method)
+        with app.app_context():
+            event.listen(_db.engine, "before_cursor_execute", note_write)
+
+    def check(self):
+        """Fail the test if it wrote: it must run on every engine (drop its one_engine marker)."""
+        if self.found:
+            pytest.fail(f"{self.nodeid} is marked one_engine but writes through a request "
+                        f"({'; '.join(dict.fromkeys(self.found))}): views that write run on every engine, "
+                        "remove the marker (see tests/conftest.py)", pytrace=False)
+
+
+@pytest.fixture
 def app(request, engine_urls, tmp_path):
     """The application on one engine; every table is emptied after the test."""
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": engine_urls[request.param],
                       "UPLOAD_FOLDER": str(tmp_path / "uploads")})
     app.config["ENGINE_NAME"] = request.param
+    watch = None
+    if request.node.get_closest_marker("one_engine"):
+        watch = ReadOnlyWatch(request.node.nodeid)
+        watch.attach(app)
+        app.extensions["read_only_watch"] = watch  # app_with (tests/views/conftest.py) watches its apps too
     with app.app_context():
         yield app
         _db.session.remove()
         _empty_tables()
         _db.engine.dispose()
+    if watch:
+        watch.check()
 
 
 def _empty_tables():
-    tables = list(reversed(_db.metadata.sorted_tables))
+    # DELETE, not TRUNCATE: on tables of a few rows it is several times faster on PostgreSQL, where
+    # TRUNCATE replaces every table's files. Ids are not restarted; no test may rely on their values.
     with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture

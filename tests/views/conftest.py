@@ -204,6 +204,8 @@ def app_with(app):
                             "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"], **config})
         made.append(other)
         other.jinja_env.bytecode_cache = TEMPLATE_CACHE
+        if watch := app.extensions.get("read_only_watch"):  # a one_engine test (tests/conftest.py)
+            watch.attach(other)
         return other
 
     yield build

@@ -7,6 +7,8 @@ from icalendar import Calendar
 
 from app.meetings import services
 
+pytestmark = pytest.mark.one_engine  # read-only pages: SQLite only (tests/conftest.py)
+
 
 def parse(response):
     assert response.status_code == 200

@@ -3,6 +3,8 @@ from datetime import timedelta
 
 import pytest
 
+pytestmark = pytest.mark.one_engine  # read-only pages: SQLite only (tests/conftest.py)
+
 
 @pytest.fixture
 def world(make):
