@@ -20,7 +20,6 @@ from ..timefmt import from_local, to_local
 from . import services
 from .forms import AgendaItemForm, AttendanceForm, CancelForm, CaseForm, MeetingForm, PostponeForm, PublishForm
 from .models import Meeting
-from .queries import paginate
 
 bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
 DASHBOARD_PAGE_SIZE = 50
@@ -39,7 +38,9 @@ def dashboard():
     if status:
         query = query.where(Meeting.status == status)
     number = page_number(request.args)
-    page = paginate(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc()), number, DASHBOARD_PAGE_SIZE)
+    query = query.options(joinedload(Meeting.plan), joinedload(Meeting.organizer))
+    page = db.paginate(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc()), page=number,
+                       per_page=DASHBOARD_PAGE_SIZE, error_out=False)
 
     def page_args(**override):
         values = {"status": status, "page": number} | override
