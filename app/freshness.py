@@ -14,8 +14,6 @@ from urllib.parse import urlencode
 from flask import Response, current_app, make_response, redirect, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import inspect
-from sqlalchemy.engine import Row
 
 # Proxies may keep a public page 30 s and serve it 30 s more while they fetch a fresh one; a change
 # therefore reaches every visitor within a minute. Browsers revalidate with the ETag (a 304).
@@ -36,18 +34,24 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+@cache
+def _column_keys(mapper) -> tuple[str, ...]:
+    return tuple(attr.key for attr in mapper.column_attrs)
+
+
 def _plain(value):
-    """Rows, ORM objects and collections of them as plain tuples of their column values."""
-    if isinstance(value, (list, tuple)) and not isinstance(value, Row):
+    """The values a page shows, with each ORM object replaced by its class name and column values
+    (read from its __dict__: it was just loaded, and what is there is what the template will
+    show). Everything else is hashed through its repr: scalars, rows and named tuples of them."""
+    kind = type(value)
+    if kind is list or kind is tuple:
         return tuple(_plain(v) for v in value)
-    if isinstance(value, Row):
-        return tuple(value)
-    if isinstance(value, dict):
+    if kind is dict:
         return tuple((k, _plain(v)) for k, v in value.items())
-    state = inspect(value, raiseerr=False)
-    mapper = getattr(state, "mapper", None)
+    mapper = getattr(kind, "__mapper__", None)
     if mapper is not None:
-        return (mapper.class_.__name__, *(getattr(value, attr.key) for attr in mapper.column_attrs))
+        values = value.__dict__
+        return (kind.__name__, *(values.get(key) for key in _column_keys(mapper)))
     return value
 
 

@@ -2,9 +2,10 @@
 small number of statements whatever the number of meetings, agenda items or cases."""
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, Text, cast, literal_column, null, select, type_coerce, union_all
+from sqlalchemy import Integer, Text, bindparam, cast, literal_column, null, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload
 
 from ..counties import CODES
@@ -134,11 +135,18 @@ class MeetingPage:
     attendance: list[AttendanceLine]
 
 
+# The page's statements are built once and run with the meeting's id bound: building a SELECT of
+# five UNIONed parts costs more CPU than PostgreSQL spends answering it.
+
+@cache
+def _public_meeting_statement():
+    return (select(Meeting).where(Meeting.id == bindparam("meeting_id"), Meeting.status.in_(PUBLIC_STATUSES))
+            .options(joinedload(Meeting.plan), joinedload(Meeting.organizer).joinedload(Organizer.profile)))
+
+
 def public_meeting(meeting_id: int) -> Meeting | None:
     """The public meeting with its plan, organizer and rule profile (one query), or None."""
-    return db.session.scalars(
-        select(Meeting).where(Meeting.id == meeting_id, Meeting.status.in_(PUBLIC_STATUSES))
-        .options(joinedload(Meeting.plan), joinedload(Meeting.organizer).joinedload(Organizer.profile))).first()
+    return db.session.scalars(_public_meeting_statement(), {"meeting_id": meeting_id}).first()
 
 
 def meeting_page(meeting_id: int) -> MeetingPage | None:
@@ -148,7 +156,7 @@ def meeting_page(meeting_id: int) -> MeetingPage | None:
     if meeting is None:
         return None
     lines = {"agenda": [], "case": [], "status": [], "departure": [], "attendance": []}
-    for row in db.session.execute(_parts_query(meeting.id)):
+    for row in db.session.execute(_parts_query(), {"meeting_id": meeting.id}):
         lines[row.kind].append(row)
     return MeetingPage(
         meeting=meeting,
@@ -164,30 +172,31 @@ _PART_COLUMNS = {"a": Text(), "b": Text(), "c": Text(), "t1": UTCDateTime(), "t2
                  "t3": UTCDateTime(), "n1": Integer(), "n2": Integer()}
 
 
-def _part(kind: str, model, meeting_id: int, position, **columns):
+def _part(kind: str, model, position, **columns):
     """One table's rows of a meeting in the shape every part shares (see _parts_query). Missing
     columns are typed NULLs; present ones are only re-typed in Python (SQLite's CAST would turn a
     stored timestamp into a number)."""
     values = [(type_coerce(columns[name], type_) if name in columns else cast(null(), type_)).label(name)
               for name, type_ in _PART_COLUMNS.items()]
     return select(literal_column(f"'{kind}'").label("kind"), model.id.label("id"), position.label("position"),
-                  *values).where(model.meeting_id == meeting_id)
+                  *values).where(model.meeting_id == bindparam("meeting_id"))
 
 
-def _parts_query(meeting_id: int):
+@cache
+def _parts_query():
     """Agenda items, cases, status changes, departures and suggested attendance of one meeting in
     one UNION ALL: a page needs them all, and one round trip beats five."""
     parts = union_all(
-        _part("agenda", AgendaItem, meeting_id, AgendaItem.position, a=AgendaItem.title, b=AgendaItem.presenter,
+        _part("agenda", AgendaItem, AgendaItem.position, a=AgendaItem.title, b=AgendaItem.presenter,
               t1=AgendaItem.starts_at, t2=AgendaItem.ends_at),
-        _part("case", ReviewCase, meeting_id, ReviewCase.position, a=ReviewCase.title, b=ReviewCase.summary,
+        _part("case", ReviewCase, ReviewCase.position, a=ReviewCase.title, b=ReviewCase.summary,
               n1=ReviewCase.comment_minutes),
-        _part("status", MeetingStatusChange, meeting_id, MeetingStatusChange.id, a=MeetingStatusChange.to_status,
+        _part("status", MeetingStatusChange, MeetingStatusChange.id, a=MeetingStatusChange.to_status,
               b=MeetingStatusChange.reason, t1=MeetingStatusChange.at, t2=MeetingStatusChange.previous_starts_at,
               t3=MeetingStatusChange.new_starts_at),
-        _part("departure", RuleDeparture, meeting_id, RuleDeparture.id, a=RuleDeparture.setting, b=RuleDeparture.reason,
+        _part("departure", RuleDeparture, RuleDeparture.id, a=RuleDeparture.setting, b=RuleDeparture.reason,
               n1=RuleDeparture.profile_value, n2=RuleDeparture.value),
-        _part("attendance", SuggestedAttendance, meeting_id, SuggestedAttendance.id, a=SuggestedAttendance.agency,
+        _part("attendance", SuggestedAttendance, SuggestedAttendance.id, a=SuggestedAttendance.agency,
               b=SuggestedAttendance.unit, c=SuggestedAttendance.subtopics, n1=SuggestedAttendance.seats),
     ).subquery()
     return select(parts).order_by(parts.c.kind, parts.c.position, parts.c.id)

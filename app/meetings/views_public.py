@@ -3,8 +3,10 @@
 Each page loads everything it shows in a fixed number of queries (the list 3, a meeting 4), then
 answers a conditional GET from those values (app/freshness.py) before rendering anything.
 """
+from functools import cache
+
 from flask import Blueprint, abort, current_app, render_template, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..counties import COUNTIES
 from ..dbtypes import utcnow
@@ -55,8 +57,7 @@ def show(meeting_id):
     now = utcnow()
     data = meeting_page(meeting_id) or abort(404)
     meeting = data.meeting
-    materials = db.session.scalars(select(Material).where(Material.meeting_id == meeting.id)
-                                   .order_by(Material.category, Material.id)).all()
+    materials = db.session.scalars(_materials_statement(), {"meeting_id": meeting.id}).all()
     speakers = public_speakers(data.cases, meeting.title, allocated_speakers(meeting.id))
     context = dict(meeting=meeting, agenda=data.agenda, cases=data.cases, history=data.history,
                    attendance=data.attendance, departures=current_departures(data), materials=materials,
@@ -64,6 +65,13 @@ def show(meeting_id):
                    cancel_by=cancellation_notice_by(meeting.starts_at), started=now >= meeting.starts_at,
                    ended=now >= meeting.ends_at, plan=meeting.plan, organizer=meeting.organizer)
     return conditional_page(tuple(context.items()), lambda: render_template("public/meeting.html", now=now, **context))
+
+
+@cache
+def _materials_statement():
+    """A meeting's materials, built once and run with its id bound."""
+    return (select(Material).where(Material.meeting_id == bindparam("meeting_id"))
+            .order_by(Material.category, Material.id))
 
 
 def public_speakers(cases, meeting_title: str, rows) -> list[tuple[str, list]]:
