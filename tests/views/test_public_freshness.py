@@ -83,6 +83,7 @@ def test_the_list_and_home_pages_run_a_fixed_number_of_statements(visitor, make,
     for n in range(meetings):
         make.meeting(counties.a, counties.plan_a, title=f"清單會議{n}", start=counties.start + timedelta(hours=n))
     make.commit()
+    plan_url = f"/plans/{counties.plan_a.id}"
     _db.session.expunge_all()
     with statements() as seen:
         assert visitor.get("/meetings?county=taichung").status_code == 200
@@ -90,11 +91,17 @@ def test_the_list_and_home_pages_run_a_fixed_number_of_statements(visitor, make,
     with statements() as seen:
         assert visitor.get("/").status_code == 200
     assert len(seen) == 2, seen
+    with statements() as seen:
+        assert visitor.get(plan_url).status_code == 200
+    assert len(seen) == 3, seen  # the plan with its organizer, its public meetings, its materials
+    with statements() as seen:
+        assert visitor.get("/plans").status_code == 200
+    assert len(seen) == 1, seen
 
 
-@pytest.mark.parametrize("url", ["/meetings", "/meetings?county=taichung", "/", "meeting"])
+@pytest.mark.parametrize("url", ["/meetings", "/meetings?county=taichung", "/", "meeting", "/plans", "plan"])
 def test_an_unchanged_page_is_a_304_with_the_same_etag(visitor, counties, url):
-    url = f"/meetings/{counties.published_a.id}" if url == "meeting" else url
+    url = {"meeting": f"/meetings/{counties.published_a.id}", "plan": f"/plans/{counties.plan_a.id}"}.get(url, url)
     first = visitor.get(url)
     assert first.status_code == 200 and first.headers["ETag"]
     assert first.headers["Cache-Control"] == PUBLIC_CACHE_CONTROL
@@ -140,8 +147,9 @@ def test_unknown_query_parameters_redirect_to_the_canonical_address(visitor, cou
     assert response.status_code == 301 and response.headers["Location"] == canonical
 
 
-def test_a_meeting_page_with_any_query_string_redirects_to_its_address(visitor, counties):
-    url = f"/meetings/{counties.published_a.id}"
+@pytest.mark.parametrize("kind", ["meeting", "plan"])
+def test_a_meeting_or_plan_page_with_any_query_string_redirects_to_its_address(visitor, counties, kind):
+    url = f"/meetings/{counties.published_a.id}" if kind == "meeting" else f"/plans/{counties.plan_a.id}"
     response = visitor.get(url + "?nocache=12345")
     assert response.status_code == 301 and response.headers["Location"] == url
 
@@ -250,7 +258,8 @@ def test_a_revalidated_page_always_equals_a_fresh_render_after_any_action(app, m
     (and then their copy is exactly what a fresh render shows) or the fresh page itself."""
     rng = random.Random(seed)
     portal = Portal(app, make, counties, rng)
-    urls = [f"/meetings/{portal.meeting.id}", "/meetings", "/meetings?county=taichung", "/"]
+    urls = [f"/meetings/{portal.meeting.id}", "/meetings", "/meetings?county=taichung", "/",
+            f"/plans/{counties.plan_a.id}", "/plans"]
     visitor = app.test_client()
     held = {url: visitor.get(url) for url in urls}
     changed = 0
