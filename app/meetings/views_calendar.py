@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, load_only
 from ..calendar import build_calendar
 from ..counties import CODES
 from ..extensions import db
+from ..freshness import canonical_redirect
 from ..params import whole_number
 from ..plans.models import Plan
 from ..rules.publication import PUBLIC_STATUSES
@@ -44,6 +45,8 @@ def _meeting_urls():
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id):
     """One meeting as an .ics file to add to a calendar."""
+    if moved := canonical_redirect({}):
+        return moved
     meeting = public_meeting_or_404(meeting_id)
     body = build_calendar(meeting.title, [meeting], _meeting_url)
     return _ics_response(body, f"meeting-{meeting.id}.ics")
@@ -52,6 +55,10 @@ def meeting_ics(meeting_id):
 @bp.get("/calendar.ics")
 def feed():
     """Every public meeting, optionally of one plan or county, as a subscribable feed."""
+    # Other parameters are a redirect, so that a proxy keeps one copy per feed (values it cannot
+    # use are ignored, as before: the whole feed).
+    if moved := canonical_redirect({name: request.args[name] for name in ("plan", "county") if name in request.args}):
+        return moved
     query = (select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES))
              .options(load_only(*FEED_COLUMNS), joinedload(Meeting.plan).load_only(Plan.name))
              .order_by(Meeting.starts_at, Meeting.id))
