@@ -93,6 +93,8 @@ def plan_choices() -> list:
 
 
 class AgendaLine(NamedTuple):
+    """A timed agenda item as the page shows it (W2)."""
+
     starts_at: datetime
     ends_at: datetime
     title: str
@@ -100,6 +102,8 @@ class AgendaLine(NamedTuple):
 
 
 class CaseLine(NamedTuple):
+    """A case under review and its comment budget (V11)."""
+
     id: int
     title: str
     summary: str
@@ -107,6 +111,8 @@ class CaseLine(NamedTuple):
 
 
 class StatusLine(NamedTuple):
+    """One publish, postponement or cancellation, with its public reason (W5)."""
+
     at: datetime
     to_status: str
     reason: str
@@ -115,6 +121,8 @@ class StatusLine(NamedTuple):
 
 
 class DepartureLine(NamedTuple):
+    """A setting that departs from the organizer's rule profile, and why."""
+
     setting: str
     reason: str
     profile_value: int
@@ -122,6 +130,8 @@ class DepartureLine(NamedTuple):
 
 
 class AttendanceLine(NamedTuple):
+    """An invited agency and how many it is asked to send (W3)."""
+
     agency: str
     unit: str
     subtopics: str
