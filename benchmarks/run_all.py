@@ -21,9 +21,11 @@
    unless BENCH_BURST=0.
 
 Environment knobs: BENCH_DATABASE (portal_bench), BENCH_ROUNDS (5), BENCH_SECONDS (8),
-BENCH_CONNECTIONS (8), BENCH_CALENDAR_RUNS (7), BENCH_BURST (1), BENCH_NOISY_REPEATS (2), BENCH_QUIET_WAIT (120: seconds to wait for other
-CPU users to finish), BENCH_GUNICORN_OPTIONS (worker options), BENCH_APP_DIR (serve the portal
-from another work tree). Every server started is stopped, even on error.
+BENCH_CONNECTIONS (8), BENCH_CALENDAR_RUNS (7), BENCH_BURST (1: then run the registration burst),
+BENCH_NOISY_REPEATS (2: repeats of a pair of runs disturbed by another program), BENCH_QUIET_WAIT
+(120: seconds to wait for other CPU users to finish), BENCH_GUNICORN_OPTIONS (worker options),
+BENCH_APP_DIR (serve the portal from another work tree). Every server started is stopped, even on
+error.
 """
 import os
 import platform
