@@ -2,7 +2,9 @@
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from .dbtypes import utcnow
-from .meetings.queries import MeetingFilters, paginate, public_meetings
+from .extensions import db
+from .freshness import canonical_redirect, conditional_page
+from .meetings.queries import MeetingFilters, public_meetings
 from .web import LANG_COOKIE, safe_next
 
 bp = Blueprint("public", __name__)
@@ -11,9 +13,12 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def index():
     """Upcoming meetings, soonest first."""
+    if moved := canonical_redirect({}):
+        return moved
     now = utcnow()
-    page = paginate(public_meetings(MeetingFilters(), now), 1, 10)
-    return render_template("public/index.html", page=page, now=now)
+    page = db.paginate(public_meetings(MeetingFilters(), now), page=1, per_page=10, error_out=False)
+    return conditional_page((page.items, page.total, [m.registration_at(now) for m in page.items]),
+                            lambda: render_template("public/index.html", page=page, now=now))
 
 
 @bp.get("/language/<code>")

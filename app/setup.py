@@ -57,9 +57,7 @@ def register_templates(app):
     from . import timefmt
     from .accounts.access import may
     from .labels import LABELS, audit_details
-    from .materials.services import human_size
     timefmt.register_filters(app)
-    app.jinja_env.filters["filesize"] = human_size
     app.jinja_env.filters["audit_details"] = audit_details
     app.jinja_env.globals.update(labels=LABELS, get_locale=get_locale, may=may)
 

@@ -1,4 +1,4 @@
-"""The baseline: bare Flask routes that fetch the rows the portal's pages show and return plain text.
+"""The baseline: bare Flask routes that fetch every row the portal's pages show and return plain text.
 
 No extensions, no ORM, no templates, no Babel: one psycopg 3 connection per server thread
 (autocommit, so no BEGIN/ROLLBACK round trips), hand-written SQL. The URLs and their query
@@ -65,18 +65,33 @@ def meetings():
 
 @app.get("/meetings/<int:meeting_id>")
 def meeting(meeting_id):
-    """One meeting with plan and organizer names, then its agenda items, cases and materials."""
+    """Everything the meeting page shows: the meeting with plan and organizer names and the
+    organizer's rule profile (departures are shown against it), its agenda items, cases, suggested
+    attendance, status history, departures from the profile, materials, and the allocated speakers
+    in speaking order (names and organisations only, as the page masks them)."""
     conn = connection()
     row = conn.execute(
-        "SELECT m.*, p.name, p.name_en, o.name, o.name_en FROM meetings m"
-        " JOIN plans p ON p.id = m.plan_id JOIN organizers o ON o.id = m.organizer_id"
+        "SELECT m.*, p.name, p.name_en, o.name, o.name_en, r.speaker_cap, r.gallery_seats,"
+        " r.observers_per_group, r.observers_per_village, r.minutes_per_speaker, r.comment_minutes_per_case"
+        " FROM meetings m JOIN plans p ON p.id = m.plan_id JOIN organizers o ON o.id = m.organizer_id"
+        " LEFT JOIN rule_profiles r ON r.organizer_id = o.id"
         " WHERE m.id = %s AND m.status = ANY(%s)", [meeting_id, list(PUBLIC)]).fetchone()
     if row is None:
         abort(404)
-    agenda = conn.execute("SELECT starts_at, ends_at, title, presenter FROM agenda_items"
-                          " WHERE meeting_id = %s ORDER BY position", [meeting_id]).fetchall()
-    cases = conn.execute("SELECT title, summary, comment_minutes FROM review_cases"
-                         " WHERE meeting_id = %s ORDER BY position", [meeting_id]).fetchall()
-    materials = conn.execute("SELECT id, category, title, link_url, original_filename, size_bytes FROM materials"
-                             " WHERE meeting_id = %s ORDER BY category, id", [meeting_id]).fetchall()
-    return _text([row, *agenda, *cases, *materials])
+    rows = [row]
+    for sql in (
+        "SELECT starts_at, ends_at, title, presenter FROM agenda_items WHERE meeting_id = %s ORDER BY position, id",
+        "SELECT id, title, summary, comment_minutes FROM review_cases WHERE meeting_id = %s ORDER BY position, id",
+        "SELECT agency, unit, seats, subtopics FROM suggested_attendance WHERE meeting_id = %s ORDER BY id",
+        "SELECT at, to_status, reason, previous_starts_at, new_starts_at FROM meeting_status_changes"
+        " WHERE meeting_id = %s ORDER BY id",
+        "SELECT setting, profile_value, value, reason FROM rule_departures WHERE meeting_id = %s ORDER BY id",
+        "SELECT id, category, title, link_url, original_filename, size_bytes FROM materials"
+        " WHERE meeting_id = %s ORDER BY category, id",
+        "SELECT r.case_key, r.position, a.name, a.organisation FROM speaking_requests r"
+        " JOIN applications a ON a.id = r.application_id"
+        " WHERE r.meeting_id = %s AND r.active AND r.outcome = 'allocated'"
+        " ORDER BY r.case_key, a.pool, a.interest_group, r.position, r.id",
+    ):
+        rows.extend(conn.execute(sql, [meeting_id]).fetchall())
+    return _text(rows)

@@ -12,9 +12,13 @@ from servers import machine_cpu, process_cpu_seconds
 
 LUA = """\
 local paths = {%s}
+local etags = {%s}
 local i = 0
 request = function()
   i = i %% #paths + 1
+  if #etags > 0 then
+    return wrk.format("GET", paths[i], {["If-None-Match"] = etags[i]})
+  end
   return wrk.format("GET", paths[i])
 end
 """
@@ -39,10 +43,13 @@ def ensure_wrk() -> str:
     return found
 
 
-def write_script(directory: Path, name: str, paths: list[str]) -> Path:
-    """A wrk Lua script that requests `paths` in turn, round-robin."""
-    script = directory / f"{name}.lua"
-    script.write_text(LUA % ", ".join(f'"{p}"' for p in paths))
+def write_script(directory: Path, name: str, paths: list[str], etags: list[str] | None = None) -> Path:
+    """A wrk Lua script that requests `paths` in turn, round-robin; with `etags` (one per path), each
+    request revalidates with If-None-Match, as a browser or proxy holding the page does."""
+    def lua(values):
+        return ", ".join("'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'" for v in values)
+    script = directory / f"{name.replace(' ', '-')}.lua"
+    script.write_text(LUA % (lua(paths), lua(etags or [])))
     return script
 
 

@@ -2,20 +2,30 @@
 
     BENCH_POSTGRES_URL=postgresql+psycopg://portal@127.0.0.1:55432/portal_test .venv/bin/python benchmarks/run_all.py
 
-1. (Re)creates the database `portal_bench` on that server and seeds 2,000 published meetings.
+1. (Re)creates the database `portal_bench` on that server and seeds 2,000 published meetings
+   with their agenda, cases, attendance, materials, history and allocated speakers.
 2. Starts two gunicorn servers on 127.0.0.1 with the same options: the portal (wsgi:app) and
-   benchmarks/bare_app.py (bare Flask routes running the same queries, answering plain text),
-   and checks that both return the same meetings for every URL that will be loaded.
-3. Times GET /calendar.ics (2,000 meetings) several times.
-4. Loads `/meetings` (filtered pages of 20) and `/meetings/<id>` on both servers with wrk, the
-   same concurrency and duration, alternating app/bare (ABBA order) round after round, and
-   prints requests/second, the app/bare ratio (target >= 0.60), latency and CPU shares.
-5. Runs benchmarks/registration_burst.py (500 applications to one meeting; its own docstring).
+   benchmarks/bare_app.py (bare Flask routes running every query the pages need, answering plain
+   text), and checks that both return the same meetings for every URL that will be loaded.
+3. Times GET /calendar.ics (2,000 meetings) several times (goal: median under 300 ms).
+4. Loads, on both servers with wrk, the same concurrency and duration, alternating app/bare (ABBA
+   order) round after round:
+   - "list" and "meeting": plain GETs of 8 filtered list URLs and 100 meeting pages in turn. The
+     portal keeps no rendered page, so every request is a first visit: a full load and render
+     (goal: app >= 0.50 of bare);
+   - "list 304" and "meeting 304": the same URLs revalidated with the ETag the app gave them
+     (If-None-Match), as a browser or proxy holding the page does: the app loads the data and
+     answers 304; the bare route, which knows no validators, does its full work (reported, no goal).
+   and prints requests/second, the app/bare ratios, latency and CPU shares, then each goal met or not.
+5. Runs benchmarks/registration_burst.py (500 applications to one meeting; its own docstring),
+   unless BENCH_BURST=0.
 
 Environment knobs: BENCH_DATABASE (portal_bench), BENCH_ROUNDS (5), BENCH_SECONDS (8),
-BENCH_CONNECTIONS (8), BENCH_CALENDAR_RUNS (7), BENCH_QUIET_WAIT (120: seconds to wait for other
-CPU users to finish), BENCH_GUNICORN_OPTIONS (worker options), BENCH_APP_DIR (serve the portal
-from another work tree). Every server started is stopped, even on error.
+BENCH_CONNECTIONS (8), BENCH_CALENDAR_RUNS (7), BENCH_BURST (1: then run the registration burst),
+BENCH_NOISY_REPEATS (2: repeats of a pair of runs disturbed by another program), BENCH_QUIET_WAIT
+(120: seconds to wait for other CPU users to finish), BENCH_GUNICORN_OPTIONS (worker options),
+BENCH_APP_DIR (serve the portal from another work tree). Every server started is stopped, even on
+error.
 """
 import os
 import platform
@@ -28,7 +38,9 @@ import tempfile
 import time
 import urllib.request
 from datetime import datetime, timezone
+from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
@@ -42,7 +54,7 @@ from load import ensure_wrk, run_wrk, write_script  # noqa: E402
 from seed import bench_database_url, recreate_database, seed  # noqa: E402
 from servers import WORKER_OPTIONS, Server, machine_cpu, postgres_backend_pids, stop_on_signal  # noqa: E402
 
-TARGET_RATIO, CALENDAR_LIMIT_S = 0.60, 1.0
+TARGET_RATIO, CALENDAR_LIMIT_S = 0.50, 0.300  # issue 8: uncached pages, and the calendar's median
 QUIET = 0.10  # background CPU share above which the machine is not quiet enough to measure
 LIST_PATHS = 8  # distinct filtered list URLs loaded in turn
 MEETING_PATHS = 100  # distinct meeting pages loaded in turn
@@ -59,6 +71,26 @@ def get(url: str) -> tuple[int, bytes, float]:
     with urllib.request.urlopen(url, timeout=60) as response:
         body = response.read()
         return response.status, body, time.perf_counter() - started
+
+
+def etags_for(app_server: Server, paths: list[str]) -> list[str]:
+    """The ETag the app gives each path; fails unless revalidating with it answers 304."""
+    etags = []
+    for path in paths:
+        base = urlsplit(app_server.base_url)
+        conn = HTTPConnection(base.hostname, base.port, timeout=60)
+        conn.request("GET", path)
+        first = conn.getresponse()
+        first.read()
+        etag = first.getheader("ETag")
+        conn.request("GET", path, headers={"If-None-Match": etag or ""})
+        again = conn.getresponse()
+        again.read()
+        conn.close()
+        if first.status != 200 or not etag or again.status != 304:
+            raise RuntimeError(f"{path}: {first.status} with ETag {etag}, then {again.status} (expected 200, 304)")
+        etags.append(etag)
+    return etags
 
 
 def choose_paths(app_module) -> tuple[list[str], list[str]]:
@@ -129,7 +161,8 @@ def load_side_by_side(wrk, servers, scripts, *, rounds, seconds, connections, da
     for number in range(rounds):
         for page, script in scripts.items():
             order = servers if number % 2 == 0 else servers[::-1]
-            for attempt in range(3):
+            repeats = env_int("BENCH_NOISY_REPEATS", 2)
+            for attempt in range(repeats + 1):
                 pair = [(server, run_wrk(wrk, server.base_url, script, connections=connections, seconds=seconds,
                                          server_pids=server.pids(),
                                          postgres_pids=lambda: postgres_backend_pids(database)))
@@ -137,13 +170,13 @@ def load_side_by_side(wrk, servers, scripts, *, rounds, seconds, connections, da
                 for server, result in pair:
                     if result.errors:
                         raise RuntimeError(f"{server.name} {page}: {result.errors} failed requests")
-                    print(f"  round {number + 1} {page:8} {server.name:4} {result.rps:8.1f} req/s  "
+                    print(f"  round {number + 1} {page:11} {server.name:4} {result.rps:8.1f} req/s  "
                           f"p50 {result.p50_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms  "
                           f"CPU: gunicorn {result.server_share:4.0%}, postgres {result.postgres_share:4.0%}, "
                           f"wrk {result.wrk_share:4.0%}, other {result.other_share:4.0%}"
                           + ("  <- noisy" if result.other_share > QUIET else ""), flush=True)
                 noisy = any(result.other_share > QUIET for _, result in pair)
-                if not noisy or attempt == 2:
+                if not noisy or attempt == repeats:
                     break
                 print("  (another program used the CPU during this pair: waiting, then repeating it)")
                 wait_for_quiet(60)
@@ -154,10 +187,10 @@ def load_side_by_side(wrk, servers, scripts, *, rounds, seconds, connections, da
 
 
 def report(results, calendar_times, pages) -> bool:
-    """Print the summary table; return whether every target is met."""
-    ok = True
+    """Print the summary table and each goal met or not; return whether every goal is met."""
+    ok, goals = True, []
     print("\n| page | app req/s (median) | bare req/s (median) | ratio of medians | per-round ratios "
-          "| app p50 / p99 ms | target |")
+          "| app p50 / p99 ms | goal |")
     print("|---|---|---|---|---|---|---|")
     for page in pages:
         app_runs, bare_runs = results[(page, "app")], results[(page, "bare")]
@@ -165,19 +198,28 @@ def report(results, calendar_times, pages) -> bool:
         bare_rps = statistics.median(r.rps for r in bare_runs)
         ratio = app_rps / bare_rps
         per_round = ", ".join(f"{a.rps / b.rps:.2f}" for a, b in zip(app_runs, bare_runs, strict=True))
+        timing = (f"{statistics.median(r.p50_ms for r in app_runs):.1f} / "
+                  f"{statistics.median(r.p99_ms for r in app_runs):.1f}")
+        if page.endswith("304"):  # repeat visits: reported beside the bare route, no goal
+            print(f"| {page} | {app_rps:.0f} | {bare_rps:.0f} | **{ratio:.2f}** | {per_round} | {timing} | none |")
+            continue
         met = ratio >= TARGET_RATIO
         ok &= met
-        print(f"| {page} | {app_rps:.0f} | {bare_rps:.0f} | **{ratio:.2f}** | {per_round} "
-              f"| {statistics.median(r.p50_ms for r in app_runs):.1f} / "
-              f"{statistics.median(r.p99_ms for r in app_runs):.1f} | >= {TARGET_RATIO:.2f} "
-              f"{'met' if met else 'MISSED'} |")
+        goals.append(f"{page} page uncached at >= {TARGET_RATIO:.0%} of its bare route: {ratio:.2f} "
+                     f"({app_rps:.0f} vs {bare_rps:.0f} req/s) -> {'met' if met else 'NOT met'}")
+        print(f"| {page} | {app_rps:.0f} | {bare_rps:.0f} | **{ratio:.2f}** | {per_round} | {timing} "
+              f"| >= {TARGET_RATIO:.2f} {'met' if met else 'NOT met'} |")
     cal_median, cal_max = statistics.median(calendar_times), max(calendar_times)
-    met = cal_max < CALENDAR_LIMIT_S
+    met = cal_median < CALENDAR_LIMIT_S
     ok &= met
     print(f"\n/calendar.ics with 2,000 meetings, {len(calendar_times)} runs: median {cal_median * 1000:.0f} ms, "
-          f"max {cal_max * 1000:.0f} ms (first {calendar_times[0] * 1000:.0f} ms) -> target < "
-          f"{CALENDAR_LIMIT_S:.0f} s {'met' if met else 'MISSED'}")
+          f"max {cal_max * 1000:.0f} ms (first {calendar_times[0] * 1000:.0f} ms)")
     print("  each run (ms): " + ", ".join(f"{t * 1000:.0f}" for t in calendar_times))
+    goals.append(f"/calendar.ics with 2,000 meetings under {CALENDAR_LIMIT_S * 1000:.0f} ms: median "
+                 f"{cal_median * 1000:.0f} ms -> {'met' if met else 'NOT met'}")
+    print("\nGoals (issue 8):")
+    for goal in goals:
+        print(f"  - {goal}")
     return ok
 
 
@@ -212,7 +254,7 @@ def describe_machine(url: str) -> None:
 
 
 def main() -> int:
-    """Run everything; exit 0 when every target is met, 1 when one is missed."""
+    """Run everything; exit 0 when every goal is met, 1 when one is not."""
     base_url = os.environ.get("BENCH_POSTGRES_URL")
     if not base_url:
         raise SystemExit("Set BENCH_POSTGRES_URL (make bench does: scripts/test-postgres.sh prints one).")
@@ -252,8 +294,12 @@ def main() -> int:
             print(f"Both servers return the same meetings for the {len(list_paths)} list URLs loaded.")
             print("Timing /calendar.ics ...")
             calendar_times = time_calendar(servers[0], calendar_runs)
+            list_etags, meeting_etags = etags_for(servers[0], list_paths), etags_for(servers[0], meeting_paths)
+            print("Every URL loaded answers 304 when revalidated with its ETag.")
             scripts = {"list": write_script(Path(tmp), "list", list_paths),
-                       "meeting": write_script(Path(tmp), "meeting", meeting_paths)}
+                       "meeting": write_script(Path(tmp), "meeting", meeting_paths),
+                       "list 304": write_script(Path(tmp), "list 304", list_paths, list_etags),
+                       "meeting 304": write_script(Path(tmp), "meeting 304", meeting_paths, meeting_etags)}
             print(f"Loading side by side: {rounds} rounds x {seconds} s per server and page, ABBA order ...")
             results, noisy_pairs = load_side_by_side(wrk, servers, scripts, rounds=rounds, seconds=seconds,
                                         connections=connections, database=make_url(url).database)
@@ -264,6 +310,8 @@ def main() -> int:
     if noisy_pairs:
         print(f"\nWARNING: {noisy_pairs} pair(s) of runs stayed noisy after two repeats (another program used the "
               "CPU); the ratios are still side by side, but rerun on a quiet machine for clean absolute figures.")
+    if not env_int("BENCH_BURST", 1):
+        return 0 if ok else 1
     print("\n" + "=" * 100, flush=True)
     burst = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "registration_burst.py")]).returncode
     return 0 if ok and burst == 0 else 1

@@ -3,9 +3,12 @@
 The rows are what the portal's own workflows would have written: every organizer has a rule
 profile, every meeting copies its organizer's settings (a few depart from them and carry a
 RuleDeparture with a reason), has a unique calendar uid, a "publish" status change, an agenda,
-cases for committee meetings, and materials. Each meeting is checked against the same pure
-rules the services apply (W1 schedule, V3/V11 settings) before it is inserted.
+cases for committee meetings, materials, and speakers holding a place (online, and for some
+meetings representatives of other channels by shared interest), as the allocation leaves them.
+Each meeting is checked against the same pure rules the services apply (W1 schedule, V3/V11
+settings) before it is inserted.
 """
+import itertools
 import random
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
@@ -145,7 +148,37 @@ def _meeting_row(number, rng, plan, organizers, profiles, now, today):
     return row, departure
 
 
-def _parts(meeting, departure, rng, now):
+SURNAMES = "陳林黃張李王吳劉蔡楊"
+GROUPS = ("", "", "里民自救會", "環境保護聯盟", "農會", "地主協會")
+
+
+def _speakers(meeting, cases, rng, ids):
+    """Allocated speakers per case (V3, V4): a few online places, sometimes an other-channel representative."""
+    applications, requests = [], []
+    for case in cases or [None]:
+        for position in range(1, rng.randint(2, 6)):
+            pool = "other" if position == 1 and rng.random() < 0.3 else "online"
+            n = next(ids["Application"])
+            group = rng.choice(GROUPS)
+            organisation = f"{group}{n % 40}" if group else ""
+            applications.append(dict(
+                id=n, meeting_id=meeting["id"], kind="speak", channel="online" if pool == "online" else "paper",
+                pool=pool, status="active", name=f"{SURNAMES[n % 10]}{n}", name_key=f"{SURNAMES[n % 10]}{n}",
+                organisation=organisation, org_key=organisation, township="", village="", village_key="",
+                email=f"speaker{n}@example.tw", email_key=f"speaker{n}@example.tw", phone="", phone_key="",
+                interest_group="里民" if pool == "other" else "", locale="zh_Hant_TW", nonce=f"{n:032x}",
+                check_in_code=f"{n:08X}", outcome=None, reason="", position=None, rejection_reason="",
+                submitted_at=meeting["published_at"], consented_at=meeting["published_at"],
+                confirmed_at=meeting["published_at"], ended_at=None, recorded_by_id=None))
+            requests.append(dict(
+                application_id=n, meeting_id=meeting["id"], case_id=case and case["id"],
+                case_key=case["id"] if case else 0, org_key=organisation, active=True, party_concerned=False,
+                party_statement="", claim="none", claim_note="", outcome="allocated", reason="",
+                position=1 if pool == "other" else position))
+    return applications, requests
+
+
+def _parts(meeting, departure, rng, now, ids):
     """Agenda items, cases, suggested attendance, materials, status change and departure of one meeting."""
     mid, start = meeting["id"], meeting["starts_at"]
     agenda, at = [], start
@@ -156,7 +189,8 @@ def _parts(meeting, departure, rng, now):
     cases = []
     if meeting["kind"] in ("committee", "subgroup", "hearing"):
         for position in range(1, rng.randint(2, 4)):
-            cases.append(dict(meeting_id=mid, position=position, title=f"第 {position} 案：國土功能分區劃設原則",
+            cases.append(dict(id=next(ids["ReviewCase"]), meeting_id=mid, position=position,
+                              title=f"第 {position} 案：國土功能分區劃設原則",
                               summary="詳如議程資料。", comment_minutes=meeting["comment_minutes_per_case"]))
     attendance = []
     if meeting["kind"] in ("committee", "subgroup"):
@@ -174,7 +208,7 @@ def _parts(meeting, departure, rng, now):
     change = dict(meeting_id=mid, at=meeting["published_at"], actor_id=None, from_status="draft",
                   to_status="published", reason="", previous_starts_at=start, new_starts_at=None)
     departures = [dict(meeting_id=mid, actor_id=None, at=meeting["created_at"], **departure)] if departure else []
-    return agenda, cases, attendance, materials, [change], departures
+    return (agenda, cases, attendance, materials, [change], departures, *_speakers(meeting, cases, rng, ids))
 
 
 def build_rows(now: datetime, count: int = MEETINGS, seed: int = 2026) -> dict:
@@ -183,13 +217,14 @@ def build_rows(now: datetime, count: int = MEETINGS, seed: int = 2026) -> dict:
     organizers, profiles = _organizer_rows(now)
     plans = _plan_rows(today, now)
     rows = {name: [] for name in ("Meeting", "AgendaItem", "ReviewCase", "SuggestedAttendance", "Material",
-                                  "MeetingStatusChange", "RuleDeparture")}
+                                  "MeetingStatusChange", "RuleDeparture", "Application", "SpeakingRequest")}
+    ids = {"ReviewCase": itertools.count(1), "Application": itertools.count(1)}
     for number in range(1, count + 1):
         # Spread meetings over every plan; the county plans get most of them.
         plan = plans[0] if number % 25 == 0 else plans[1 + number % (len(plans) - 1)]
         meeting, departure = _meeting_row(number, rng, plan, organizers, profiles, now, today)
         rows["Meeting"].append(meeting)
-        for name, part in zip(list(rows)[1:], _parts(meeting, departure, rng, now), strict=True):
+        for name, part in zip(list(rows)[1:], _parts(meeting, departure, rng, now, ids), strict=True):
             rows[name].extend(part)
     return {"Organizer": organizers, "RuleProfile": profiles, "Plan": plans, **rows}
 
@@ -206,7 +241,7 @@ def seed(app, now: datetime) -> dict:
             # Bulk Core inserts in chunks: fast, and UTCDateTime still converts the aware datetimes.
             for offset in range(0, len(batch), 1000):
                 db.session.execute(insert(model.__table__), batch[offset:offset + 1000])
-        for table in ("organizers", "rule_profiles", "plans", "meetings"):
+        for table in ("organizers", "rule_profiles", "plans", "meetings", "review_cases", "applications"):
             db.session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                        f"(SELECT max(id) FROM {table}))"))
         db.session.commit()

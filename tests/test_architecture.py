@@ -29,18 +29,7 @@ TIER = {component: level for level, names in enumerate(TIERS) for component in n
 # The assembly of the application: it may import anything, and nothing imports it but itself.
 TOP = {"app", "app.setup", "app.models", "app.cli", "app.demo"}
 # Web-side helpers that several blueprints share (besides blueprint and form modules).
-WEB_HELPERS = {"app.formflow", "app.meetings.staff_pages", "app.web"}
-
-# Edges other streams remove in their own branches; the lead empties this set when merging them.
-# Each entry is (importer, imported). An entry whose edge no longer exists fails the test.
-PENDING_ELSEWHERE = {
-    # page-performance stream, app/meetings/queries.py: queries reach up into registrations and materials.
-    ("app.meetings.queries", "app.registrations.models"),
-    ("app.meetings.queries", "app.materials.models"),
-    # page-performance stream, app/meetings/views_public.py: public_meeting_or_404 lives in a blueprint.
-    ("app.meetings.views_calendar", "app.meetings.views_public"),
-    ("app.registrations.views_public", "app.meetings.views_public"),
-}
+WEB_HELPERS = {"app.formflow", "app.freshness", "app.meetings.staff_pages", "app.meetings.public_pages", "app.web"}
 
 STDLIB = set(sys.stdlib_module_names)
 # Libraries a rule may use: pure functions of their arguments (OpenCC folds Simplified characters).
@@ -157,22 +146,16 @@ def test_every_module_has_a_place_in_the_stack():
 
 
 def test_imports_go_one_way_down_the_stack():
-    found = [problem(importer, target, names) for (importer, target), names in sorted(imports().items())
-             if (importer, target) not in PENDING_ELSEWHERE]
+    found = [problem(importer, target, names) for (importer, target), names in sorted(imports().items())]
     assert [p for p in found if p] == []
 
 
 def test_no_modules_import_each_other_round_a_cycle():
     graph = {}
     for importer, target in imports():
-        if target != "<outside>" and (importer, target) not in PENDING_ELSEWHERE:
+        if target != "<outside>":
             graph.setdefault(importer, set()).add(target)
     assert _cycles(graph) == []
-
-
-def test_pending_edges_still_exist():
-    gone = sorted(edge for edge in PENDING_ELSEWHERE if edge not in imports())
-    assert gone == [], "these imports are gone: remove them from PENDING_ELSEWHERE"
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:

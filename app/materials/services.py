@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
+from jinja2.filters import do_filesizeformat  # the templates' filesizeformat(true): 4.0 KiB
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -37,13 +38,6 @@ def upload_folder() -> str:
     return folder
 
 
-def human_size(size: int) -> str:
-    """A byte count for people: 1.2 MB, 340 KB."""
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    return f"{max(size // 1024, 1)} KB"
-
-
 def display_filename(name: str, ext: str) -> str:
     """The uploaded file's own name (Chinese kept), without any path or control characters."""
     base = os.path.basename(name.replace("\\", "/"))
@@ -59,7 +53,8 @@ def check_upload(filename: str, head: bytes, size: int, limit: int) -> tuple[str
     if size == 0:
         raise RuleViolation([Problem("file", "file_empty")])
     if size > limit:
-        raise RuleViolation([Problem("file", "file_too_large", {"size": human_size(size), "limit": human_size(limit)})])
+        sizes = {"size": do_filesizeformat(size, True), "limit": do_filesizeformat(limit, True)}
+        raise RuleViolation([Problem("file", "file_too_large", sizes)])
     content_type, signatures = ALLOWED_TYPES[ext]
     if not any(head.startswith(sig) for sig in signatures):
         raise RuleViolation([Problem("file", "file_content_mismatch", {"ext": ext})])

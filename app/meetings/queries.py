@@ -1,20 +1,31 @@
-"""Read-side queries for the public pages: filtered, paginated, without N+1 loads."""
+"""Read-side queries for the public pages: filtered lists and one meeting's page, in a fixed,
+small number of statements whatever the number of meetings, agenda items or cases."""
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from math import ceil
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Integer, Text, bindparam, cast, literal_column, null, select, type_coerce, union_all
+from sqlalchemy.orm import joinedload, load_only
 
 from ..counties import CODES
+from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..params import MAX_ID, MAX_PAGE, whole_number
-from ..plans.models import Plan
+from ..plans.models import Organizer, Plan
 from ..rules.publication import PUBLIC_STATUSES
-from .models import MEETING_KINDS, Meeting
+from .models import (
+    MEETING_KINDS,
+    AgendaItem,
+    Meeting,
+    MeetingStatusChange,
+    ReviewCase,
+    RuleDeparture,
+    SuggestedAttendance,
+)
 
 WHEN = ("upcoming", "past")
+FILTER_NAMES = ("county", "plan", "kind", "when", "page")
 
 
 @dataclass
@@ -28,7 +39,7 @@ class MeetingFilters:
     page: int = 1
 
     def as_args(self, **override) -> dict:
-        """Query parameters for url_for, omitting the defaults."""
+        """Query parameters for url_for, omitting the defaults (in the canonical order, FILTER_NAMES)."""
         values = {"county": self.county, "plan": self.plan, "kind": self.kind, "when": self.when,
                   "page": self.page, **override}
         return {k: v for k, v in values.items()
@@ -54,9 +65,17 @@ def parse_filters(args) -> tuple[MeetingFilters, list[str]]:
     return filters, sorted(ignored)
 
 
+# What a meeting's card shows (_macros/meetings.html): lists load only these columns.
+CARD_COLUMNS = (Meeting.kind, Meeting.phase, Meeting.title, Meeting.status, Meeting.status_reason, Meeting.starts_at,
+                Meeting.ends_at, Meeting.venue_name, Meeting.registration_opens_at, Meeting.registration_closes_at,
+                Meeting.plan_id)
+
+
 def public_meetings(filters: MeetingFilters, now: datetime):
-    """The select for public meetings matching the filters, in the order people expect."""
-    query = select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES))
+    """The select for public meetings matching the filters, in the order people expect, with the
+    columns their cards show and each one's plan names loaded in the same query."""
+    query = (select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES))
+             .options(load_only(*CARD_COLUMNS), joinedload(Meeting.plan).load_only(Plan.name, Plan.name_en)))
     if filters.county:
         query = query.join(Plan, Plan.id == Meeting.plan_id).where(Plan.county_code == filters.county)
     if filters.plan:
@@ -68,131 +87,140 @@ def public_meetings(filters: MeetingFilters, now: datetime):
     return query.where(Meeting.ends_at >= now).order_by(Meeting.starts_at, Meeting.id)
 
 
+def plan_choices() -> list:
+    """Every plan's id and names, for the list's filter."""
+    return db.session.execute(select(Plan.id, Plan.name, Plan.name_en).order_by(Plan.name, Plan.id)).all()
+
+
+class AgendaLine(NamedTuple):
+    """A timed agenda item as the page shows it (W2)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    presenter: str
+
+
+class CaseLine(NamedTuple):
+    """A case under review and its comment budget (V11)."""
+
+    id: int
+    title: str
+    summary: str
+    comment_minutes: int
+
+
+class StatusLine(NamedTuple):
+    """One publish, postponement or cancellation, with its public reason (W5)."""
+
+    at: datetime
+    to_status: str
+    reason: str
+    previous_starts_at: datetime | None
+    new_starts_at: datetime | None
+
+
+class DepartureLine(NamedTuple):
+    """A setting that departs from the organizer's rule profile, and why."""
+
+    setting: str
+    reason: str
+    profile_value: int
+    value: int
+
+
+class AttendanceLine(NamedTuple):
+    """An invited agency and how many it is asked to send (W3)."""
+
+    agency: str
+    unit: str
+    subtopics: str
+    seats: int
+
+
 @dataclass
-class Page:
-    """One page of results and what pagination links need."""
+class MeetingPage:
+    """What a public meeting page shows of the meetings package: the meeting with its plan,
+    organizer and rule profile, and its agenda, cases, status history, departures and attendance."""
 
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least one, for the empty state)."""
-        return max(1, ceil(self.total / self.per_page))
+    meeting: Meeting
+    agenda: list[AgendaLine]
+    cases: list[CaseLine]
+    history: list[StatusLine]
+    departures: list[DepartureLine]
+    attendance: list[AttendanceLine]
 
 
-def paginate(query, page: int, per_page: int) -> Page:
-    """Run `query` for one page, loading each meeting's plan and organizer in the same query."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(
-        query.options(joinedload(Meeting.plan), joinedload(Meeting.organizer))
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(items=list(rows), total=total or 0, page=page, per_page=per_page)
+# The page's statements are built once and run with the meeting's id bound: building a SELECT of
+# five UNIONed parts costs more CPU than PostgreSQL spends answering it.
+
+@cache
+def _public_meeting_statement():
+    return (select(Meeting).where(Meeting.id == bindparam("meeting_id"), Meeting.status.in_(PUBLIC_STATUSES))
+            .options(joinedload(Meeting.plan), joinedload(Meeting.organizer).joinedload(Organizer.profile)))
 
 
-# Fingerprints for the rendered-page cache (views_public.PageCache). Every change to a meeting that
-# the public pages show goes through services.touch(), which bumps `sequence` and `updated_at`;
-# plans and rule profiles stamp `updated_at`; adding, changing or removing a material stamps its
-# meeting's `updated_at` (materials/services.py; their count and highest id are checked as well).
-# Each fingerprint is one prepared query, far cheaper than loading and rendering the page. The
-# statements are built once (their values are bound per request) and run outside the session's
-# transaction: reads in autocommit mode see exactly what READ COMMITTED would, and save the BEGIN
-# and ROLLBACK round trips.
+def public_meeting(meeting_id: int) -> Meeting | None:
+    """The public meeting with its plan, organizer and rule profile (one query), or None."""
+    return db.session.scalars(_public_meeting_statement(), {"meeting_id": meeting_id}).first()
 
-def _fingerprint_row(statement, params: dict):
-    with db.engine.connect() as connection:
-        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        return connection.execute(statement, params).first()
+
+def meeting_page(meeting_id: int) -> MeetingPage | None:
+    """The meeting page's data in two statements (the meeting, then every part of it), or None
+    when the public may not see the meeting."""
+    meeting = public_meeting(meeting_id)
+    if meeting is None:
+        return None
+    lines = {"agenda": [], "case": [], "status": [], "departure": [], "attendance": []}
+    for row in db.session.execute(_parts_query(), {"meeting_id": meeting.id}):
+        lines[row.kind].append(row)
+    return MeetingPage(
+        meeting=meeting,
+        agenda=[AgendaLine(r.t1, r.t2, r.a, r.b) for r in lines["agenda"]],
+        cases=[CaseLine(r.id, r.a, r.b, r.n1) for r in lines["case"]],
+        history=[StatusLine(r.t1, r.a, r.b, r.t2, r.t3) for r in lines["status"]],
+        departures=[DepartureLine(r.a, r.b, r.n1, r.n2) for r in lines["departure"]],
+        attendance=[AttendanceLine(r.a, r.b, r.c, r.n1) for r in lines["attendance"]],
+    )
+
+
+_PART_COLUMNS = {"a": Text(), "b": Text(), "c": Text(), "t1": UTCDateTime(), "t2": UTCDateTime(),
+                 "t3": UTCDateTime(), "n1": Integer(), "n2": Integer()}
+
+
+def _part(kind: str, model, position, **columns):
+    """One table's rows of a meeting in the shape every part shares (see _parts_query). Missing
+    columns are typed NULLs; present ones are only re-typed in Python (SQLite's CAST would turn a
+    stored timestamp into a number)."""
+    values = [(type_coerce(columns[name], type_) if name in columns else cast(null(), type_)).label(name)
+              for name, type_ in _PART_COLUMNS.items()]
+    return select(literal_column(f"'{kind}'").label("kind"), model.id.label("id"), position.label("position"),
+                  *values).where(model.meeting_id == bindparam("meeting_id"))
 
 
 @cache
-def _list_fingerprint_statement(county: bool, plan: bool, kind: bool):
-    now = bindparam("now", type_=Meeting.ends_at.type)
-    query = select(
-        func.count(Meeting.id), func.count(Meeting.id).filter(Meeting.ends_at >= now),
-        # registration windows that have opened and closed by now (the cards say which are open, W1)
-        func.count(Meeting.id).filter(Meeting.registration_opens_at <= now),
-        func.count(Meeting.id).filter(Meeting.registration_closes_at < now),
-        func.sum(Meeting.sequence), func.sum(Meeting.id * Meeting.sequence), func.max(Meeting.updated_at),
-        select(func.count(Plan.id)).correlate(None).scalar_subquery(),
-        select(func.max(Plan.updated_at)).correlate(None).scalar_subquery(),
-    ).where(Meeting.status.in_(PUBLIC_STATUSES))
-    if county:
-        query = query.join(Plan, Plan.id == Meeting.plan_id).where(Plan.county_code == bindparam("county"))
-    if plan:
-        query = query.where(Meeting.plan_id == bindparam("plan"))
-    if kind:
-        query = query.where(Meeting.kind == bindparam("kind"))
-    return query
+def _parts_query():
+    """Agenda items, cases, status changes, departures and suggested attendance of one meeting in
+    one UNION ALL: a page needs them all, and one round trip beats five."""
+    parts = union_all(
+        _part("agenda", AgendaItem, AgendaItem.position, a=AgendaItem.title, b=AgendaItem.presenter,
+              t1=AgendaItem.starts_at, t2=AgendaItem.ends_at),
+        _part("case", ReviewCase, ReviewCase.position, a=ReviewCase.title, b=ReviewCase.summary,
+              n1=ReviewCase.comment_minutes),
+        _part("status", MeetingStatusChange, MeetingStatusChange.id, a=MeetingStatusChange.to_status,
+              b=MeetingStatusChange.reason, t1=MeetingStatusChange.at, t2=MeetingStatusChange.previous_starts_at,
+              t3=MeetingStatusChange.new_starts_at),
+        _part("departure", RuleDeparture, RuleDeparture.id, a=RuleDeparture.setting, b=RuleDeparture.reason,
+              n1=RuleDeparture.profile_value, n2=RuleDeparture.value),
+        _part("attendance", SuggestedAttendance, SuggestedAttendance.id, a=SuggestedAttendance.agency,
+              b=SuggestedAttendance.unit, c=SuggestedAttendance.subtopics, n1=SuggestedAttendance.seats),
+    ).subquery()
+    return select(parts).order_by(parts.c.kind, parts.c.position, parts.c.id)
 
 
-def list_fingerprint(filters: MeetingFilters, now: datetime) -> tuple:
-    """What the list page for `filters` depends on, whatever page or time (upcoming/past) it shows.
-
-    The public meetings matching county, plan and kind: how many, how many have not ended yet
-    (meetings only move from upcoming to past as time passes), how many registration windows have
-    opened and closed (the cards show which are open), and sums of their sequences that
-    change whenever one is touched or the set changes; and the plans (names in cards and filters).
-    """
-    statement = _list_fingerprint_statement(bool(filters.county), bool(filters.plan), bool(filters.kind))
-    params = {"now": now, "county": filters.county, "plan": filters.plan, "kind": filters.kind}
-    return tuple(_fingerprint_row(statement, params))
-
-
-def _allocated_speakers_filter(meeting_id):
-    from ..registrations.models import SpeakingRequest
-    from ..rules.allocation import ALLOCATED
-    return (SpeakingRequest.meeting_id == meeting_id, SpeakingRequest.active.is_(True),
-            SpeakingRequest.outcome == ALLOCATED)
-
-
-@cache
-def _meeting_fingerprint_statement():
-    from ..materials.models import Material
-    from ..plans.models import Organizer, RuleProfile
-    from ..registrations.models import SpeakingRequest
-    allocated = _allocated_speakers_filter(Meeting.id)
-    return (
-        select(Meeting.status, Meeting.sequence, Meeting.updated_at, Meeting.registration_opens_at,
-               Meeting.registration_closes_at, Plan.updated_at, Organizer.name, Organizer.name_en,
-               RuleProfile.updated_at,
-               select(func.count(Material.id)).where(Material.meeting_id == Meeting.id).scalar_subquery(),
-               select(func.max(Material.id)).where(Material.meeting_id == Meeting.id).scalar_subquery(),
-               # The public speaker list: who holds which place. Every allocation run, whatever
-               # caused it (a confirmation, a cancellation, a decided claim, a new cap), changes
-               # the set of (request, position) pairs these sums are taken over.
-               select(func.count(SpeakingRequest.id)).where(*allocated).scalar_subquery(),
-               select(func.sum(SpeakingRequest.id)).where(*allocated).scalar_subquery(),
-               select(func.sum(SpeakingRequest.id * SpeakingRequest.position)).where(*allocated).scalar_subquery(),
-               Meeting.starts_at, Meeting.ends_at)
-        .join(Plan, Plan.id == Meeting.plan_id).join(Organizer, Organizer.id == Meeting.organizer_id)
-        .outerjoin(RuleProfile, RuleProfile.organizer_id == Organizer.id)
-        .where(Meeting.id == bindparam("meeting_id"), Meeting.status.in_(PUBLIC_STATUSES)))
-
-
-def meeting_fingerprint(meeting_id: int) -> tuple | None:
-    """What one public meeting's page depends on, or None when the public may not see it.
-
-    The meeting's status, sequence and update time (its agenda, cases, status history and
-    departures are only changed through touch()), its registration window (the page says
-    whether registration is open), its plan's and organizer's names and profile, its materials,
-    and its allocated speakers (the public list of who speaks).
-    """
-    row = _fingerprint_row(_meeting_fingerprint_statement(), {"meeting_id": meeting_id})
-    return None if row is None else tuple(row)
-
-
-def allocated_speakers(meeting_id: int) -> list:
-    """The speakers holding a place (V3–V6), in order per case — online places, then the
-    representatives of other channels by shared interest — with case key, position, name and
-    organisation only: the public list never loads contact details."""
-    from ..registrations.models import Application, SpeakingRequest
-    return list(db.session.execute(
-        select(SpeakingRequest.case_key, SpeakingRequest.position, Application.name, Application.organisation)
-        .join(Application, Application.id == SpeakingRequest.application_id)
-        .where(*_allocated_speakers_filter(meeting_id))
-        .order_by(SpeakingRequest.case_key, Application.pool, Application.interest_group, SpeakingRequest.position,
-                  SpeakingRequest.id)))
+def current_departures(page: MeetingPage) -> list[DepartureLine]:
+    """Settings that still differ from the organizer's profile, each with its latest recorded reason."""
+    latest = {d.setting: d for d in page.departures}
+    profile = page.meeting.organizer.profile.settings().as_dict()
+    return [latest[name] for name, value in page.meeting.settings().as_dict().items()
+            if name in latest and value != profile[name]]

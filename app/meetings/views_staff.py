@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from ..accounts.access import may, require, scoped_or_404
@@ -17,7 +18,6 @@ from ..timefmt import from_local, to_local
 from . import services
 from .forms import CancelForm, MeetingForm, PostponeForm, PublishForm
 from .models import Meeting
-from .queries import paginate
 from .staff_pages import managed_meeting, render_manage
 
 bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
@@ -37,7 +37,9 @@ def dashboard():
     if status:
         query = query.where(Meeting.status == status)
     number = page_number(request.args)
-    page = paginate(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc()), number, DASHBOARD_PAGE_SIZE)
+    query = query.options(joinedload(Meeting.plan), joinedload(Meeting.organizer))
+    page = db.paginate(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc()), page=number,
+                       per_page=DASHBOARD_PAGE_SIZE, error_out=False)
 
     def page_args(**override):
         values = {"status": status, "page": number} | override

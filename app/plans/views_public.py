@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..freshness import canonical_redirect, conditional_page
 from ..materials.models import Material
 from ..meetings.models import Meeting
 from ..rules.participation import PHASES, MeetingFact, participation
@@ -16,16 +17,23 @@ bp = Blueprint("plans", __name__)
 
 @bp.get("/plans")
 def index():
-    """Every plan, national first, then by county."""
+    """Every plan, national first, then by county (one query)."""
+    if moved := canonical_redirect({}):
+        return moved
     plans = db.session.scalars(select(Plan).options(joinedload(Plan.organizer))
                                .order_by(Plan.county_code.is_not(None), Plan.county_code, Plan.name)).all()
-    return render_template("public/plans.html", plans=plans)
+    return conditional_page((plans, [plan.organizer for plan in plans]),
+                            lambda: render_template("public/plans.html", plans=plans))
 
 
 @bp.get("/plans/<int:plan_id>")
 def show(plan_id):
-    """A plan: where it stands, its statutory periods, its public meetings and materials."""
-    plan = db.session.get(Plan, plan_id) or abort(404)
+    """A plan: where it stands, its statutory periods, its public meetings and materials (3 queries)."""
+    if moved := canonical_redirect({}):
+        return moved
+    plan = db.session.scalars(select(Plan).where(Plan.id == plan_id).options(joinedload(Plan.organizer))).first()
+    if plan is None:
+        abort(404)
     meetings = db.session.scalars(
         select(Meeting).where(Meeting.plan_id == plan.id, Meeting.status.in_(PUBLIC_STATUSES))
         .order_by(Meeting.starts_at.desc())).all()
@@ -33,5 +41,7 @@ def show(plan_id):
                                    .order_by(Material.category, Material.id)).all()
     deadline = announcement_deadline(plan.approval_letter_on) if plan.approval_letter_on else None
     progress = participation(MeetingFact(m.kind, m.phase, m.status) for m in meetings)  # P1, P3, P6
-    return render_template("public/plan.html", plan=plan, meetings=meetings, materials=materials,
-                           stages=PLAN_STAGES, announcement_deadline=deadline, progress=progress, phases=PHASES)
+    context = dict(plan=plan, organizer=plan.organizer, meetings=meetings, materials=materials,
+                   announcement_deadline=deadline, progress=progress)
+    return conditional_page(tuple(context.items()), lambda: render_template(
+        "public/plan.html", stages=PLAN_STAGES, phases=PHASES, **context))

@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import AuditEntry
 from ..extensions import db
-from ..meetings.queries import Page
 from ..outbox.models import OutboxMessage
 from ..params import MAX_PAGE, whole_number
 from ..rules import allocation as rules
@@ -101,12 +100,10 @@ def desk_query(meeting, filters: DeskFilters):
     return query.order_by(Application.confirmed_at.is_(None), Application.confirmed_at, Application.id)
 
 
-def paginate_applications(query, page: int, per_page: int) -> Page:
-    """One page of applications, with their speaking requests and cases loaded."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.options(selectinload(Application.requests).joinedload(SpeakingRequest.case))
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(items=list(rows), total=total or 0, page=page, per_page=per_page)
+def paginate_applications(query, page: int, per_page: int):
+    """One page of applications (Flask-SQLAlchemy's Pagination), with their speaking requests and cases loaded."""
+    return db.paginate(query.options(selectinload(Application.requests).joinedload(SpeakingRequest.case)),
+                       page=page, per_page=per_page, error_out=False)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..dbtypes import utcnow
 from ..extensions import db, limiter
 from ..formflow import form_status, refuse
-from ..meetings.views_public import public_meeting_or_404
+from ..meetings.public_pages import public_meeting_or_404
 from ..params import MAX_ID
 from ..rules.periods import cancellation_notice_by, window_problems
 from ..timefmt import roc_datetime

@@ -123,7 +123,7 @@ def test_purge_keeps_who_did_what_but_not_the_words_about_the_person(make, db):
     desk.reject_application(person, reason="同一人以紙本重複申請", actor=None, now=make.now())
     purge_personal_data(now=meeting.ends_at + timedelta(days=400))
     entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.target_type == "applications",
-                                                               AuditEntry.target_id == person.id)))
+                                                               AuditEntry.target_id == person.id).order_by(AuditEntry.id)))
     assert [e.action for e in entries] == ["registration.submitted", "registration.confirmed",
                                            "registration.rejected"]
     assert all(e.details == {} for e in entries)

@@ -118,3 +118,19 @@ def test_feed_events_are_byte_for_byte_what_icalendar_writes(app, make, db, stat
         fast, reference = _event_ical(meeting, url), meeting_event(meeting, url).to_ical()
     assert fast == reference
     assert Calendar.from_ical(b"BEGIN:VCALENDAR\r\n" + fast + b"END:VCALENDAR\r\n")
+
+
+def test_unknown_parameters_of_the_feed_redirect_to_its_canonical_address(client, make):
+    the_plan = make.plan()
+    make.commit()
+    response = client.get(f"/calendar.ics?plan={the_plan.id}&nocache=1")
+    assert response.status_code == 301 and response.headers["Location"] == f"/calendar.ics?plan={the_plan.id}"
+    assert client.get(f"/calendar.ics?plan={the_plan.id}").status_code == 200
+
+
+def test_an_unchanged_feed_is_a_304(client, make):
+    make.meeting(title="公聽會")
+    make.commit()
+    first = client.get("/calendar.ics")
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert client.get("/calendar.ics", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304

@@ -1,8 +1,9 @@
-"""The rendered-page cache of /meetings and /meetings/<id> never shows a visitor a stale page.
+"""/meetings and /meetings/<id> never show a visitor a stale page.
 
 A visitor's client (anonymous, Chinese by default) reads a page, staff change something through
-the staff pages, and the visitor's next read must show the change. The first test proves the
-cache is really used, so that the others are not passing merely because nothing is cached.
+the staff pages, and the visitor's next read must show the change. The portal keeps no rendered
+page (issue 8 removed the per-worker cache); tests/views/test_public_freshness.py checks the
+conditional GETs (ETag, 304) that replaced it.
 """
 from datetime import datetime, timedelta
 
@@ -13,6 +14,7 @@ from sqlalchemy import update
 from app.extensions import db as _db
 from app.meetings import views_public
 from app.meetings.models import Meeting
+from app.registrations.models import Application
 from app.timefmt import from_local, to_local
 
 from .conftest import edit_form, meeting_form, text_of
@@ -30,15 +32,38 @@ def page(visitor, url: str) -> str:
     return text_of(response)
 
 
-def test_pages_are_served_from_the_cache_while_nothing_changed_through_the_portal(visitor, counties):
+def test_a_change_that_bypasses_the_services_is_shown_at_once(visitor, counties):
     url = f"/meetings/{counties.published_a.id}"
     assert "甲縣公開公聽會" in page(visitor, url) and "甲縣公開公聽會" in page(visitor, "/meetings")
-    # A change that bypasses the services (and so does not stamp the meeting) is not seen:
-    # the pages come from the cache. Every change in the portal goes through the services.
+    # No rendered page is kept anywhere in the portal: freshness cannot depend on every code path
+    # remembering to stamp the meeting (issue 8). A raw UPDATE is seen by the next read.
     _db.session.execute(update(Meeting).where(Meeting.id == counties.published_a.id).values(title="繞過服務的標題"))
     _db.session.commit()
-    assert "甲縣公開公聽會" in page(visitor, url) and "繞過服務的標題" not in page(visitor, url)
-    assert "繞過服務的標題" not in page(visitor, "/meetings")
+    assert "繞過服務的標題" in page(visitor, url) and "繞過服務的標題" in page(visitor, "/meetings")
+
+
+def test_a_speaker_moved_between_pools_reorders_the_public_list_at_once_V4(visitor, client, make, counties, sign_in):
+    """Issue 8's reproduction: two other-channel speakers with different interest groups, one moved
+    to the online pool at the desk; the public list in speaking order must follow at once."""
+    meeting = make.open_meeting(counties.a)
+    make.commit()
+    sign_in(counties.secretariat_a)
+    for name, interest, phone in (("陳大文", "乙里居民", "04-2222-0001"), ("林小華", "甲里居民", "04-2222-0002")):
+        response = client.post(f"/staff/meetings/{meeting.id}/applications/new", data={
+            "channel": "paper", "kind": "speak", "name": name, "phone": phone, "locale": "zh_Hant_TW",
+            "interest_group": interest})
+        assert response.status_code == 302
+    url = f"/meetings/{meeting.id}"
+    before = visitor.get(url)
+    shown = text_of(before)
+    assert shown.index("陳○○") < shown.index("林○○")  # other channels, by interest group: 乙 sorts before 甲
+    lin = _db.session.scalar(_db.select(Application.id).where(Application.name == "林小華"))
+    assert client.post(f"/staff/applications/{lin}/pool", data={"pool": "online"}).status_code == 302
+    shown = page(visitor, url)
+    assert shown.index("林○○") < shown.index("陳○○")  # online places come first
+    # A revalidating browser or proxy gets the new page too, not a 304.
+    again = visitor.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert again.status_code == 200 and text_of(again).index("林○○") < text_of(again).index("陳○○")
 
 
 def test_an_edited_meeting_is_shown_at_once(visitor, client, counties, sign_in):

@@ -89,13 +89,14 @@ def small_uploads(app_with, counties):
 def test_too_large_upload_is_refused_and_nothing_kept(app, small_uploads, counties):
     response = upload(small_uploads, counties.published_a, PDF + b"0" * 4000, "大檔案.pdf")
     assert response.status_code == 400
-    assert "the largest accepted is 1 KB." in field_error(response, "file")
+    assert "the largest accepted is 1.0 KiB." in field_error(response, "file")
     assert count(Material) == 0 and stored_files(app) == []
 
 
 def test_too_large_message_states_the_files_real_size(small_uploads, counties):
     response = upload(small_uploads, counties.published_a, PDF.ljust(4096, b"0"), "大檔案.pdf")
-    assert field_error(response, "file") == "The file is 4 KB; the largest accepted is 1 KB."
+    # Sizes are Jinja's filesizeformat in binary units, as the materials list shows them.
+    assert field_error(response, "file") == "The file is 4.0 KiB; the largest accepted is 1.0 KiB."
 
 
 def test_upload_at_the_size_limit_is_accepted(app, small_uploads, counties):
