@@ -56,14 +56,19 @@ def meeting_ics(meeting_id):
 @bp.get("/calendar.ics")
 def feed():
     """Every public meeting, optionally of one plan or county, as a subscribable feed."""
-    # Other parameters are a redirect, so that a proxy keeps one copy per feed (values it cannot
-    # use are ignored, as before: the whole feed).
-    if moved := canonical_redirect({name: request.args[name] for name in ("plan", "county") if name in request.args}):
+    # Anything but a known plan and a known county is a redirect to the feed without it, so that a
+    # proxy keeps one copy per feed whatever anyone appends (?plan=<random> included).
+    plan_id, county = whole_number(request.args.get("plan")), request.args.get("county", "")
+    if plan_id and db.session.get(Plan, plan_id) is None:
+        plan_id = None
+    wanted = {"plan": plan_id} if plan_id else {}
+    if county in CODES:
+        wanted["county"] = county
+    if moved := canonical_redirect(wanted):
         return moved
     query = (select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES))
              .options(load_only(*FEED_COLUMNS), joinedload(Meeting.plan).load_only(Plan.name))
              .order_by(Meeting.starts_at, Meeting.id))
-    plan_id, county = whole_number(request.args.get("plan")), request.args.get("county", "")
     if plan_id:
         query = query.where(Meeting.plan_id == plan_id)
     if county in CODES:

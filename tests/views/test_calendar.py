@@ -128,6 +128,14 @@ def test_unknown_parameters_of_the_feed_redirect_to_its_canonical_address(client
     assert client.get(f"/calendar.ics?plan={the_plan.id}").status_code == 200
 
 
+@pytest.mark.parametrize("query", ["plan=987654", "plan=abc", "county=atlantis", "plan=987654&county=atlantis"])
+def test_values_the_feed_cannot_use_redirect_to_the_whole_feed(client, make, query):
+    # Otherwise ?plan=<random> would make a new proxy entry and a full feed on every request.
+    make.commit()
+    response = client.get(f"/calendar.ics?{query}")
+    assert response.status_code == 301 and response.headers["Location"] == "/calendar.ics"
+
+
 def test_an_unchanged_feed_is_a_304(client, make):
     make.meeting(title="公聽會")
     make.commit()
