@@ -8,7 +8,6 @@ several workers never send one message twice. SQLite has no row locks: run one w
 The SMTP settings are read from the app's config on every call (not only at `mail.init_app`),
 so a changed MAIL_SERVER or MAIL_PORT — a test's server, a reloaded config — applies at once.
 """
-import base64
 import binascii
 import smtplib
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import func, select
 
 from ..extensions import db, mail
+from . import attachments
 from .models import FAILED, PENDING, SENT, OutboxMessage
 
 MAX_ATTEMPTS = 10
@@ -75,13 +75,14 @@ class _Postman:
 
 
 def build_message(row: OutboxMessage, sender: str) -> Message:
-    """The e-mail for one outbox row: its attachments decoded, a Message-ID stable across attempts."""
+    """The e-mail for one outbox row: its attachments decoded or built now (attachments.later), a
+    Message-ID stable across attempts."""
     message = Message(subject=row.subject, recipients=[row.recipient], body=row.body, sender=sender,
                       extra_headers={"X-Portal-Topic": row.topic, "Auto-Submitted": "auto-generated"})
     domain = current_app.config["SITE_NAME_DOMAIN"]
     message.msgId = f"<outbox.{row.id}.{int(row.created_at.timestamp())}@{domain}>"
     for item in row.attachments or []:
-        message.attach(item["filename"], item["content_type"], base64.b64decode(item["data"], validate=True))
+        message.attach(item["filename"], item["content_type"], attachments.content(item))
     return message
 
 
