@@ -4,10 +4,9 @@ Places are never counters: every run recounts every active application, so a can
 rejected claim or a raised cap frees places simply by running it again.
 """
 from collections import Counter, defaultdict
-from datetime import datetime
-from typing import NamedTuple
+from dataclasses import dataclass, field
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import DateTime, and_, bindparam, select, type_coerce, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -64,120 +63,101 @@ def holds_place(application: Application) -> bool:
 def reallocate(meeting) -> list[tuple[Application, dict]]:
     """Run the allocation for `meeting` and store it; return (application, previous summary) for
     every application whose places changed (place_change). The caller holds the meeting's lock
-    (locking.lock_meeting), so the work is kept short: one query of plain rows in, and only rows whose
-    place changed are written (and copied into the ORM objects already loaded, so none is reloaded)."""
-    observers, requests = allocation_input(meeting.id)
-    speakers_placed = rules.allocate_speakers(
-        [rules.SpeakerBid(key=r.id, case=r.case_key, at=r.confirmed_at, group=r.org_key, pool=r.pool, claim=r.claim,
-                          interest=normalise_name(r.interest_group) if r.interest_group else "") for r in requests],
-        speaker_cap=meeting.speaker_cap, representative_cap=meeting.representative_cap)
+    (locking.lock_meeting), so the work is kept short: one query of plain rows in (no ORM object),
+    and only the rows whose place changed are written."""
+    given = allocation_input(meeting.id)
+    speakers_placed = rules.allocate_speakers(given.speakers, speaker_cap=meeting.speaker_cap,
+                                              representative_cap=meeting.representative_cap)
     observers_placed = rules.allocate_observers(
-        [rules.ObserverBid(key=r.id, at=r.confirmed_at, group=r.org_key, village=r.village_key) for r in observers],
-        gallery_seats=meeting.gallery_seats, per_group=meeting.observers_per_group,
+        given.observers, gallery_seats=meeting.gallery_seats, per_group=meeting.observers_per_group,
         per_village=meeting.observers_per_village)
-    moved_requests = _write(SpeakingRequest, requests, speakers_placed)
-    moved_observers = _write(Application, observers, observers_placed)
-    touched = {r.application_id for r in moved_requests} | {r.id for r in moved_observers}
-    if not touched:
-        return []
-    observers = [r for r in observers if r.id in touched]
-    requests = [r for r in requests if r.application_id in touched]
-    before = _summaries(observers, requests, lambda row: row.outcome, lambda row: row.outcome)
-    after = _summaries(observers, requests, lambda row: observers_placed[row.id].outcome,
-                       lambda row: speakers_placed[row.id].outcome)
+    moved_requests = _write(SpeakingRequest, speakers_placed, given.held_by_request)
+    moved_observers = _write(Application, observers_placed, given.held_by_observer)
+    before, after = defaultdict(dict), defaultdict(dict)  # place_summary of each application moved
+    for key in moved_observers:
+        before[key][0], after[key][0] = given.held_by_observer[key][0], observers_placed[key].outcome
+    speakers_moved = {given.request_of[key][0] for key in moved_requests}
+    for key, (application_id, case_key) in given.request_of.items():
+        if application_id in speakers_moved:  # every request of a moved speaker, moved or not
+            before[application_id][case_key] = given.held_by_request[key][0]
+            after[application_id][case_key] = speakers_placed[key].outcome
     return [(db.session.get(Application, application_id), before[application_id]) for application_id in sorted(after)
             if place_change(before[application_id], after[application_id])]
 
 
-def _summaries(observers, requests, observer_outcome, request_outcome) -> dict:
-    """place_summary for every application, from the rows: {application id: {case key: outcome}}."""
-    summaries = defaultdict(dict)
-    for row in observers:
-        summaries[row.id][0] = observer_outcome(row)
-    for row in requests:
-        summaries[row.application_id][row.case_key] = request_outcome(row)
-    return summaries
-
-
 def places_lost(meeting_id: int, *, speaker_cap: int, representative_cap: int) -> int:
     """How many speakers now holding a place would lose it under smaller caps (V3, V4)."""
-    held = Counter(queue_of(r.case_key, r.pool, r.interest_group) for r in allocation_input(meeting_id)[1]
-                   if r.outcome == rules.ALLOCATED)
+    given = allocation_input(meeting_id)
+    held = Counter(bid.queue for bid in given.speakers if given.held_by_request[bid.key][0] == rules.ALLOCATED)
     caps = {rules.ONLINE: speaker_cap, rules.OTHER: representative_cap}
     return sum(max(0, n - caps[pool]) for (_case, pool, _interest), n in held.items())
 
 
-class _Observer(NamedTuple):
-    id: int
-    confirmed_at: datetime
-    org_key: str
-    village_key: str
-    outcome: str | None
-    reason: str
-    position: int | None
+@dataclass
+class AllocationInput:
+    """A meeting's allocation input, read from the rows: the bids, and what each row holds now
+    ((outcome, reason, position) by request id and by observer's application id)."""
 
-
-class _Request(NamedTuple):
-    id: int
-    application_id: int
-    case_key: int
-    org_key: str
-    claim: str
-    outcome: str | None
-    reason: str
-    position: int | None
-    confirmed_at: datetime
-    pool: str
-    interest_group: str
+    speakers: list = field(default_factory=list)
+    observers: list = field(default_factory=list)
+    held_by_request: dict = field(default_factory=dict)
+    held_by_observer: dict = field(default_factory=dict)
+    request_of: dict = field(default_factory=dict)  # request id: (application id, case key)
 
 
 _APPLICATIONS, _REQUESTS = Application.__table__, SpeakingRequest.__table__
-# The allocation's whole input in one query: one row per active observer, one per active speaking
-# request of an active speaker (Core columns: plain tuples, no ORM objects).
+# The whole input in one query of Core columns: one row per active observer, one per active
+# speaking request of an active speaker. The times of application are only compared with each
+# other, so they are read as stored (UTC without an offset): making 1,500 of them aware
+# (UTCDateTime) would cost about as much as the allocation itself.
 _INPUT = (
-    select(_APPLICATIONS.c.id, _APPLICATIONS.c.kind, _APPLICATIONS.c.confirmed_at, _APPLICATIONS.c.org_key,
-           _APPLICATIONS.c.village_key, _APPLICATIONS.c.outcome, _APPLICATIONS.c.reason, _APPLICATIONS.c.position,
-           _APPLICATIONS.c.pool, _APPLICATIONS.c.interest_group, _REQUESTS.c.id, _REQUESTS.c.case_key,
-           _REQUESTS.c.org_key, _REQUESTS.c.claim, _REQUESTS.c.outcome, _REQUESTS.c.reason, _REQUESTS.c.position)
+    select(_APPLICATIONS.c.id, _APPLICATIONS.c.kind, type_coerce(_APPLICATIONS.c.confirmed_at, DateTime),
+           _APPLICATIONS.c.org_key, _APPLICATIONS.c.village_key, _APPLICATIONS.c.outcome, _APPLICATIONS.c.reason,
+           _APPLICATIONS.c.position, _APPLICATIONS.c.pool, _APPLICATIONS.c.interest_group, _REQUESTS.c.id,
+           _REQUESTS.c.case_key, _REQUESTS.c.org_key, _REQUESTS.c.claim, _REQUESTS.c.outcome, _REQUESTS.c.reason,
+           _REQUESTS.c.position)
     .select_from(_APPLICATIONS.outerjoin(_REQUESTS, and_(_REQUESTS.c.application_id == _APPLICATIONS.c.id,
                                                          _REQUESTS.c.active.is_(True))))
     .where(_APPLICATIONS.c.meeting_id == bindparam("meeting_id"), _APPLICATIONS.c.status == ACTIVE))
 
 
-def allocation_input(meeting_id: int) -> tuple[list[_Observer], list[_Request]]:
-    """The allocation's input as plain rows, read in one query: active observers, and the active
-    requests of active speakers."""
+def allocation_input(meeting_id: int) -> AllocationInput:
+    """The bids of every active application of the meeting and the places they hold, from one query
+    of plain rows (unpacked as tuples: named access to 1,500 rows costs more than the allocation)."""
     db.session.flush()
-    observers, requests = [], []
-    for (application_id, kind, at, org_key, village_key, outcome, reason, position, pool, interest,
-         request_id, case_key, request_org_key, claim, request_outcome, request_reason, request_position) \
+    given = AllocationInput()
+    for (application_id, kind, at, org_key, village_key, outcome, reason, position, pool, interest, request_id,
+         case_key, request_org_key, claim, request_outcome, request_reason, request_position) \
             in db.session.connection().execute(_INPUT, {"meeting_id": meeting_id}):
         if kind == OBSERVE:
-            observers.append(_Observer(application_id, at, org_key, village_key, outcome, reason, position))
+            given.observers.append(rules.ObserverBid(key=application_id, at=at, group=org_key, village=village_key))
+            given.held_by_observer[application_id] = (outcome, reason, position)
         elif request_id is not None:
-            requests.append(_Request(request_id, application_id, case_key, request_org_key, claim, request_outcome,
-                                     request_reason, request_position, at, pool, interest))
-    return observers, requests
+            given.speakers.append(rules.SpeakerBid(
+                key=request_id, case=case_key, at=at, group=request_org_key, pool=pool, claim=claim,
+                interest=normalise_name(interest) if interest else ""))
+            given.held_by_request[request_id] = (request_outcome, request_reason, request_position)
+            given.request_of[request_id] = (application_id, case_key)
+    return given
 
 
-def _write(model, rows, placed: dict) -> list:
-    """UPDATE the rows whose outcome, reason or position changed, in one executemany, and set the same
-    values on their ORM copies already in the session; return the rows changed."""
-    changed = [r for r in rows if (r.outcome, r.reason, r.position) != (
-        placed[r.id].outcome, placed[r.id].reason, placed[r.id].position)]
-    if changed:
+def _write(model, placed: dict, held: dict) -> list:
+    """UPDATE the rows whose place differs from what they hold, in one executemany, and set the same
+    values on their ORM copies already in the session (current then, without a reload); return their ids."""
+    moved = [key for key, p in placed.items() if (p.outcome, p.reason, p.position) != held[key]]
+    if moved:
         table = model.__table__
         db.session.connection().execute(
             update(table).where(table.c.id == bindparam("row_id")).values(
                 outcome=bindparam("outcome"), reason=bindparam("reason"), position=bindparam("position")),
-            [{"row_id": r.id, "outcome": placed[r.id].outcome, "reason": placed[r.id].reason,
-              "position": placed[r.id].position} for r in changed])
-        for row in changed:
-            loaded = db.session.identity_map.get(identity_key(model, row.id))
-            if loaded is not None:  # keep the loaded copy current without a reload or a flush
-                for name in ("outcome", "reason", "position"):
-                    set_committed_value(loaded, name, getattr(placed[row.id], name))
-    return changed
+            [{"row_id": key, "outcome": placed[key].outcome, "reason": placed[key].reason,
+              "position": placed[key].position} for key in moved])
+    for key in moved:
+        loaded = db.session.identity_map.get(identity_key(model, key))
+        if loaded is not None:
+            for name in ("outcome", "reason", "position"):
+                set_committed_value(loaded, name, getattr(placed[key], name))
+    return moved
 
 
 def clear_places(application: Application):
