@@ -125,10 +125,9 @@ def allocation_input(meeting_id: int) -> AllocationInput:
     """The bids of every active application of the meeting and the places they hold, from one query
     of plain rows (unpacked as tuples: named access to 1,500 rows costs more than the allocation)."""
     db.session.flush()
-    given = AllocationInput()
+    given, rows = AllocationInput(), db.session.connection().execute(_INPUT, {"meeting_id": meeting_id}).all()
     for (application_id, kind, at, org_key, village_key, outcome, reason, position, pool, interest, request_id,
-         case_key, request_org_key, claim, request_outcome, request_reason, request_position) \
-            in db.session.connection().execute(_INPUT, {"meeting_id": meeting_id}):
+         case_key, request_org_key, claim, request_outcome, request_reason, request_position) in rows:
         if kind == OBSERVE:
             given.observers.append(rules.ObserverBid(key=application_id, at=at, group=org_key, village=village_key))
             given.held_by_observer[application_id] = (outcome, reason, position)
