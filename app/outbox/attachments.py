@@ -39,4 +39,7 @@ def content(item: dict) -> bytes:
     builder = _builders.get(item["build"])
     if builder is None:
         raise AttachmentUnavailable(f"no builder registered for attachment kind {item['build']!r}")
-    return builder(**item.get("arguments", {}))
+    try:
+        return builder(**item.get("arguments", {}))
+    except TypeError as error:  # arguments the builder does not take: retrying cannot mend them
+        raise AttachmentUnavailable(f"attachment kind {item['build']!r}: {error}") from error

@@ -164,16 +164,20 @@ def test_attachment_recorded_as_what_to_build_is_built_by_its_builder_when_sent(
     assert attachments_of(message) == {"note.txt": "第 7 號 (en)".encode(), "inline.txt": b"stored with the message"}
 
 
-def test_attachment_of_a_kind_nobody_builds_fails_the_message_at_once(make, db, smtp):
+@pytest.mark.parametrize("recipe, error", [
+    (attachments.later("no_such_kind", "x.bin", "application/octet-stream"), "no_such_kind"),
+    (attachments.later("check_in_qr", "x.png", "image/png", colour="red"), "colour"),
+])
+def test_attachment_that_cannot_be_built_fails_the_message_at_once(make, db, smtp, recipe, error):
     now = make.now()
-    orphan, = queue(db, now=now, attachments=[attachments.later("no_such_kind", "x.bin", "application/octet-stream")])
+    orphan, = queue(db, now=now, attachments=[recipe])
     good, = queue(db, now=now)
 
     assert send_due(now=now) == (1, 1)
 
     db.session.refresh(orphan)
     assert (orphan.status, orphan.attempts) == (FAILED, 1)
-    assert "no_such_kind" in orphan.last_error
+    assert error in orphan.last_error
     assert db.session.get(OutboxMessage, good.id).status == SENT
 
 

@@ -296,3 +296,11 @@ def test_mail_is_in_the_applicants_language(make, db, smtp):
     assert only_mail(messages, english, "registration.received")["Subject"].startswith("Application received")
     assert "Hello " in body_of(only_mail(messages, english, "registration.received"))
     assert chinese.name in body_of(only_mail(messages, chinese, "registration.received"))
+
+
+def test_calendar_of_a_meeting_that_no_longer_exists_cannot_be_built(app):
+    from app.outbox.attachments import AttachmentUnavailable
+    from app.registrations.mails import meeting_ics
+
+    with pytest.raises(AttachmentUnavailable, match="no longer exists"):
+        meeting_ics(999_999, "en", "https://example.tw/meetings/999999")
