@@ -9,11 +9,13 @@ from sqlalchemy import select
 from app.calendar import build_calendar
 from app.meetings import services as meetings
 from app.meetings.services import DESCRIPTIVE_FIELDS
+from app.outbox.attachments import AttachmentUnavailable
 from app.outbox.models import OutboxMessage
 from app.outbox.worker import send_due
 from app.registrations import desk
 from app.registrations import services as registrations
 from app.registrations.links import check_in_qr_png
+from app.registrations.mails import meeting_ics
 from app.rules.venue import SETTING_NAMES
 
 from .. import factories
@@ -299,8 +301,5 @@ def test_mail_is_in_the_applicants_language(make, db, smtp):
 
 
 def test_calendar_of_a_meeting_that_no_longer_exists_cannot_be_built(app):
-    from app.outbox.attachments import AttachmentUnavailable
-    from app.registrations.mails import meeting_ics
-
     with pytest.raises(AttachmentUnavailable, match="no longer exists"):
         meeting_ics(999_999, "en", "https://example.tw/meetings/999999")
