@@ -10,7 +10,6 @@ so a changed MAIL_SERVER or MAIL_PORT — a test's server, a reloaded config —
 A message that can never be sent (a non-ASCII address, which would need SMTPUTF8) fails at once
 with a reason; a subject is always written on one line, so no text can add a header.
 """
-import base64
 import binascii
 import smtplib
 import unicodedata
@@ -22,6 +21,7 @@ from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import func, select
 
 from ..extensions import db, mail
+from . import attachments
 from .models import FAILED, PENDING, SENT, OutboxMessage
 
 MAX_ATTEMPTS = 10
@@ -110,14 +110,15 @@ def check_addresses(*addresses):
 
 
 def build_message(row: OutboxMessage, sender: str) -> Message:
-    """The e-mail for one outbox row: its attachments decoded, a Message-ID stable across attempts."""
+    """The e-mail for one outbox row: its attachments decoded or built now (attachments.later), a
+    Message-ID stable across attempts."""
     check_addresses(row.recipient, sender)
     message = Message(subject=one_line(row.subject), recipients=[row.recipient], body=row.body, sender=sender,
                       extra_headers={"X-Portal-Topic": one_line(row.topic), "Auto-Submitted": "auto-generated"})
     domain = current_app.config["SITE_NAME_DOMAIN"]
     message.msgId = f"<outbox.{row.id}.{int(row.created_at.timestamp())}@{domain}>"
     for item in row.attachments or []:
-        message.attach(item["filename"], item["content_type"], base64.b64decode(item["data"], validate=True))
+        message.attach(item["filename"], item["content_type"], attachments.content(item))
     return message
 
 

@@ -6,7 +6,11 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..calendar import build_calendar
-from ..outbox.services import attachment, enqueue_mail
+from ..extensions import db
+from ..meetings.models import Meeting
+from ..outbox import attachments
+from ..outbox.attachments import AttachmentUnavailable
+from ..outbox.services import enqueue_mail
 from ..rules.periods import cancellation_notice_by
 from ..urls import external_url
 from . import links
@@ -18,10 +22,32 @@ from .wording import place_lines
 CONFIRMATION_RESEND_INTERVAL = timedelta(minutes=15)
 
 
-def _meeting_ics(meeting) -> dict:
+def meeting_ics(meeting_id: int, locale: str, url: str) -> bytes:
+    """The meeting's .ics as the meeting stands when the mail is sent (its newest SEQUENCE), in the
+    applicant's language: built by the outbox worker, outside the meeting's lock."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise AttachmentUnavailable(f"meeting {meeting_id} no longer exists")
+    with force_locale(locale):
+        return build_calendar(meeting.title, [meeting], lambda m: url)
+
+
+attachments.register("meeting_ics", meeting_ics)
+attachments.register("check_in_qr", links.check_in_qr_png)
+
+
+def _files(application, meeting, with_calendar: bool) -> list[dict]:
+    """What to attach, recorded for the worker to build at send time (attachments.later): the
+    meeting's .ics, and the check-in code as a QR image when a place is held (V2)."""
+    if not with_calendar:
+        return []
     url = external_url("meetings.show", meeting_id=meeting.id)
-    body = build_calendar(meeting.title, [meeting], lambda m: url)
-    return attachment(f"meeting-{meeting.id}.ics", "text/calendar; charset=utf-8", body)
+    files = [attachments.later("meeting_ics", f"meeting-{meeting.id}.ics", "text/calendar; charset=utf-8",
+                               meeting_id=meeting.id, locale=application.locale or "zh_Hant_TW", url=url)]
+    if application.check_in_code:
+        files.append(attachments.later("check_in_qr", f"check-in-{application.check_in_code}.png", "image/png",
+                                       code=application.check_in_code))
+    return files
 
 
 def _send(application, topic: str, subject, template: str, *, now: datetime, with_calendar: bool = False,
@@ -37,10 +63,7 @@ def _send(application, topic: str, subject, template: str, *, now: datetime, wit
         body = render_template(f"email/{template}.txt", application=application, meeting=meeting,
                                lines=place_lines(application), seated=with_calendar,
                                notice_period_left=now <= cancellation_notice_by(meeting.starts_at), **context)
-        files = [_meeting_ics(meeting)] if with_calendar else []
-        if with_calendar and application.check_in_code:  # a place held: the code for the sign-in desk (V2)
-            files.append(attachment(f"check-in-{application.check_in_code}.png", "image/png",
-                                    links.check_in_qr_png(application.check_in_code)))
+        files = _files(application, meeting, with_calendar)
         subject = f"{subject} — {meeting.title}"
     return enqueue_mail(application.email, subject, body, topic=topic, now=now, attachments=files,
                         application_id=application.id, meeting_id=meeting.id)

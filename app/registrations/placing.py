@@ -4,16 +4,17 @@ Places are never counters: every run recounts every active application, so a can
 rejected claim or a raised cap frees places simply by running it again.
 """
 from collections import Counter, defaultdict
-from functools import partial
+from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import DateTime, and_, bindparam, func, select, type_coerce, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from ..extensions import db
 from ..rules import allocation as rules
 from ..rules.names import normalise_name
-from .groups import alias_map, canonical
-from .models import ACTIVE, OBSERVE, SPEAK, Application, SpeakingRequest
+from .models import ACTIVE, OBSERVE, SPEAK, Application, GroupAlias, SpeakingRequest
 
 
 def active_applications(meeting_id: int) -> list[Application]:
@@ -62,72 +63,110 @@ def holds_place(application: Application) -> bool:
 def reallocate(meeting) -> list[tuple[Application, dict]]:
     """Run the allocation for `meeting` and store it; return (application, previous summary) for
     every application whose places changed (place_change). The caller holds the meeting's lock
-    (meetings.locks.lock_meeting), so the work is kept short: plain rows in, and only rows whose place
-    changed are written."""
-    observers, requests = _active_rows(meeting.id)
-    group = partial(canonical, alias_map(meeting.organizer_id))  # names staff marked as one group (V5, V7)
-    before = _summaries(observers, requests, lambda row: row.outcome, lambda row: row.outcome)
-    speakers_placed = rules.allocate_speakers(
-        [rules.SpeakerBid(key=r.id, case=r.case_key, at=r.confirmed_at, group=group(r.org_key), pool=r.pool,
-                          claim=r.claim, interest=normalise_name(r.interest_group)) for r in requests],
-        speaker_cap=meeting.speaker_cap, representative_cap=meeting.representative_cap)
+    (meetings.locks.lock_meeting), so the work is kept short: one query of plain rows in (no ORM object),
+    and only the rows whose place changed are written."""
+    given = allocation_input(meeting.id, meeting.organizer_id)
+    speakers_placed = rules.allocate_speakers(given.speakers, speaker_cap=meeting.speaker_cap,
+                                              representative_cap=meeting.representative_cap)
     observers_placed = rules.allocate_observers(
-        [rules.ObserverBid(key=r.id, at=r.confirmed_at, group=group(r.org_key), village=r.village_key)
-         for r in observers],
-        gallery_seats=meeting.gallery_seats, per_group=meeting.observers_per_group,
+        given.observers, gallery_seats=meeting.gallery_seats, per_group=meeting.observers_per_group,
         per_village=meeting.observers_per_village)
-    after = _summaries(observers, requests, lambda row: observers_placed[row.id].outcome,
-                       lambda row: speakers_placed[row.id].outcome)
-    written = _write(SpeakingRequest, requests, speakers_placed) + _write(Application, observers, observers_placed)
-    if written:
-        db.session.expire_all()  # the ORM copies of the rows just written are stale
-    return [(db.session.get(Application, application_id), before[application_id])
-            for application_id in after if place_change(before[application_id], after[application_id])]
-
-
-def _summaries(observers, requests, observer_outcome, request_outcome) -> dict:
-    """place_summary for every application, from the rows: {application id: {case key: outcome}}."""
-    summaries = defaultdict(dict)
-    for row in observers:
-        summaries[row.id][0] = observer_outcome(row)
-    for row in requests:
-        summaries[row.application_id][row.case_key] = request_outcome(row)
-    return summaries
+    moved_requests = _write(SpeakingRequest, speakers_placed, given.held_by_request)
+    moved_observers = _write(Application, observers_placed, given.held_by_observer)
+    before, after = defaultdict(dict), defaultdict(dict)  # place_summary of each application moved
+    for key in moved_observers:
+        before[key][0], after[key][0] = given.held_by_observer[key][0], observers_placed[key].outcome
+    speakers_moved = {given.request_of[key][0] for key in moved_requests}
+    for key, (application_id, case_key) in given.request_of.items():
+        if application_id in speakers_moved:  # every request of a moved speaker, moved or not
+            before[application_id][case_key] = given.held_by_request[key][0]
+            after[application_id][case_key] = speakers_placed[key].outcome
+    return [(db.session.get(Application, application_id), before[application_id]) for application_id in sorted(after)
+            if place_change(before[application_id], after[application_id])]
 
 
 def places_lost(meeting_id: int, *, speaker_cap: int, representative_cap: int) -> int:
     """How many speakers now holding a place would lose it under smaller caps (V3, V4)."""
-    held = Counter(queue_of(r.case_key, r.pool, r.interest_group) for r in _active_rows(meeting_id)[1]
-                   if r.outcome == rules.ALLOCATED)
+    given = allocation_input(meeting_id, None)
+    held = Counter(bid.queue for bid in given.speakers if given.held_by_request[bid.key][0] == rules.ALLOCATED)
     caps = {rules.ONLINE: speaker_cap, rules.OTHER: representative_cap}
     return sum(max(0, n - caps[pool]) for (_case, pool, _interest), n in held.items())
 
 
-def _active_rows(meeting_id: int):
-    """The allocation's input as plain rows: active observers, and active speakers' requests."""
+@dataclass
+class AllocationInput:
+    """A meeting's allocation input, read from the rows: the bids, and what each row holds now
+    ((outcome, reason, position) by request id and by observer's application id)."""
+
+    speakers: list = field(default_factory=list)
+    observers: list = field(default_factory=list)
+    held_by_request: dict = field(default_factory=dict)
+    held_by_observer: dict = field(default_factory=dict)
+    request_of: dict = field(default_factory=dict)  # request id: (application id, case key)
+
+
+_APPLICATIONS, _REQUESTS = Application.__table__, SpeakingRequest.__table__
+_OBSERVER_ALIAS = GroupAlias.__table__.alias("observer_alias")
+_SPEAKER_ALIAS = GroupAlias.__table__.alias("speaker_alias")
+# The whole input in one query of Core columns: one row per active observer, one per active
+# speaking request of an active speaker, each group key read as the key staff marked it as (V5, V7;
+# group_aliases, joined in the same query). The times of application are only compared with each
+# other, so they are read as stored (UTC without an offset): making 1,500 of them aware
+# (UTCDateTime) would cost about as much as the allocation itself.
+_INPUT = (
+    select(_APPLICATIONS.c.id, _APPLICATIONS.c.kind, type_coerce(_APPLICATIONS.c.confirmed_at, DateTime),
+           func.coalesce(_OBSERVER_ALIAS.c.canonical_key, _APPLICATIONS.c.org_key), _APPLICATIONS.c.village_key,
+           _APPLICATIONS.c.outcome, _APPLICATIONS.c.reason, _APPLICATIONS.c.position, _APPLICATIONS.c.pool,
+           _APPLICATIONS.c.interest_group, _REQUESTS.c.id, _REQUESTS.c.case_key,
+           func.coalesce(_SPEAKER_ALIAS.c.canonical_key, _REQUESTS.c.org_key), _REQUESTS.c.claim,
+           _REQUESTS.c.outcome, _REQUESTS.c.reason, _REQUESTS.c.position)
+    .select_from(
+        _APPLICATIONS.outerjoin(_REQUESTS, and_(_REQUESTS.c.application_id == _APPLICATIONS.c.id,
+                                                _REQUESTS.c.active.is_(True)))
+        .outerjoin(_OBSERVER_ALIAS, and_(_OBSERVER_ALIAS.c.organizer_id == bindparam("organizer_id"),
+                                         _OBSERVER_ALIAS.c.alias_key == _APPLICATIONS.c.org_key))
+        .outerjoin(_SPEAKER_ALIAS, and_(_SPEAKER_ALIAS.c.organizer_id == bindparam("organizer_id"),
+                                        _SPEAKER_ALIAS.c.alias_key == _REQUESTS.c.org_key)))
+    .where(_APPLICATIONS.c.meeting_id == bindparam("meeting_id"), _APPLICATIONS.c.status == ACTIVE))
+
+
+def allocation_input(meeting_id: int, organizer_id: int | None) -> AllocationInput:
+    """The bids of every active application of the meeting and the places they hold, from one query
+    of plain rows (unpacked as tuples: named access to 1,500 rows costs more than the allocation)."""
     db.session.flush()
-    observers = db.session.execute(
-        select(Application.id, Application.confirmed_at, Application.org_key, Application.village_key,
-               Application.outcome, Application.reason, Application.position)
-        .where(Application.meeting_id == meeting_id, Application.status == ACTIVE, Application.kind == OBSERVE)).all()
-    requests = db.session.execute(
-        select(SpeakingRequest.id, SpeakingRequest.application_id, SpeakingRequest.case_key, SpeakingRequest.org_key,
-               SpeakingRequest.claim, SpeakingRequest.outcome, SpeakingRequest.reason, SpeakingRequest.position,
-               Application.confirmed_at, Application.pool, Application.interest_group)
-        .join(Application, Application.id == SpeakingRequest.application_id)
-        .where(SpeakingRequest.meeting_id == meeting_id, SpeakingRequest.active.is_(True),
-               Application.status == ACTIVE)).all()
-    return observers, requests
+    given, rows = AllocationInput(), db.session.connection().execute(
+        _INPUT, {"meeting_id": meeting_id, "organizer_id": organizer_id}).all()
+    for (application_id, kind, at, org_key, village_key, outcome, reason, position, pool, interest, request_id,
+         case_key, request_org_key, claim, request_outcome, request_reason, request_position) in rows:
+        if kind == OBSERVE:
+            given.observers.append(rules.ObserverBid(key=application_id, at=at, group=org_key, village=village_key))
+            given.held_by_observer[application_id] = (outcome, reason, position)
+        elif request_id is not None:
+            given.speakers.append(rules.SpeakerBid(
+                key=request_id, case=case_key, at=at, group=request_org_key, pool=pool, claim=claim,
+                interest=normalise_name(interest) if interest else ""))
+            given.held_by_request[request_id] = (request_outcome, request_reason, request_position)
+            given.request_of[request_id] = (application_id, case_key)
+    return given
 
 
-def _write(model, rows, placed: dict) -> int:
-    """UPDATE the rows whose outcome, reason or position changed (by primary key); return how many."""
-    changed = [{"id": r.id, "outcome": p.outcome, "reason": p.reason, "position": p.position}
-               for r in rows for p in (placed[r.id],) if (r.outcome, r.reason, r.position) != (
-                   p.outcome, p.reason, p.position)]
-    if changed:
-        db.session.execute(update(model), changed)
-    return len(changed)
+def _write(model, placed: dict, held: dict) -> list:
+    """UPDATE the rows whose place differs from what they hold, in one executemany, and set the same
+    values on their ORM copies already in the session (current then, without a reload); return their ids."""
+    moved = [key for key, p in placed.items() if (p.outcome, p.reason, p.position) != held[key]]
+    if moved:
+        table = model.__table__
+        db.session.connection().execute(
+            update(table).where(table.c.id == bindparam("row_id")).values(
+                outcome=bindparam("outcome"), reason=bindparam("reason"), position=bindparam("position")),
+            [{"row_id": key, "outcome": placed[key].outcome, "reason": placed[key].reason,
+              "position": placed[key].position} for key in moved])
+    for key in moved:
+        loaded = db.session.identity_map.get(identity_key(model, key))
+        if loaded is not None:
+            for name in ("outcome", "reason", "position"):
+                set_committed_value(loaded, name, getattr(placed[key], name))
+    return moved
 
 
 def clear_places(application: Application):

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.calendar import build_calendar
+from app.outbox import attachments
 from app.outbox.models import FAILED, PENDING, SENT, OutboxMessage
 from app.outbox.services import attachment, enqueue_mail
 from app.outbox.worker import MAX_ATTEMPTS, retry_delay, send_due
@@ -138,6 +139,46 @@ def test_malformed_message_fails_at_once_without_blocking_the_rest(make, db, smt
     assert (bad.status, bad.attempts) == (FAILED, 1) and "UnsendableAddress" in bad.last_error
     assert db.session.get(OutboxMessage, good.id).status == SENT
     assert len(smtp.wait_for(1)) == 1
+
+
+def test_attachment_recorded_as_what_to_build_is_built_by_its_builder_when_sent(make, db, smtp, monkeypatch):
+    built = []
+
+    def note(number, locale):
+        built.append(number)
+        return f"第 {number} 號 ({locale})".encode()
+
+    monkeypatch.setitem(attachments._builders, "test_note", note)
+    now = make.now()
+    row, = queue(db, now=now, attachments=[
+        attachments.later("test_note", "note.txt", "text/plain; charset=utf-8", number=7, locale="en"),
+        attachment("inline.txt", "text/plain", b"stored with the message")])
+    assert built == []  # queuing records the recipe, not the bytes
+    assert row.attachments[0] == {"filename": "note.txt", "content_type": "text/plain; charset=utf-8",
+                                  "build": "test_note", "arguments": {"number": 7, "locale": "en"}}
+
+    assert send_due(now=now) == (1, 0)
+
+    message, = smtp.wait_for(1)
+    assert built == [7]
+    assert attachments_of(message) == {"note.txt": "第 7 號 (en)".encode(), "inline.txt": b"stored with the message"}
+
+
+@pytest.mark.parametrize("recipe, error", [
+    (attachments.later("no_such_kind", "x.bin", "application/octet-stream"), "no_such_kind"),
+    (attachments.later("check_in_qr", "x.png", "image/png", colour="red"), "colour"),
+])
+def test_attachment_that_cannot_be_built_fails_the_message_at_once(make, db, smtp, recipe, error):
+    now = make.now()
+    orphan, = queue(db, now=now, attachments=[recipe])
+    good, = queue(db, now=now)
+
+    assert send_due(now=now) == (1, 1)
+
+    db.session.refresh(orphan)
+    assert (orphan.status, orphan.attempts) == (FAILED, 1)
+    assert error in orphan.last_error
+    assert db.session.get(OutboxMessage, good.id).status == SENT
 
 
 def test_two_workers_never_send_one_message_twice(app, make, db, smtp):

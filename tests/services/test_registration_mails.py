@@ -3,13 +3,19 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
 
+from app.calendar import build_calendar
 from app.meetings import services as meetings
 from app.meetings.services import DESCRIPTIVE_FIELDS
+from app.outbox.attachments import AttachmentUnavailable
+from app.outbox.models import OutboxMessage
 from app.outbox.worker import send_due
 from app.registrations import desk
 from app.registrations import services as registrations
 from app.registrations.links import check_in_qr_png
+from app.registrations.mails import meeting_ics
 from app.rules.venue import SETTING_NAMES
 
 from .. import factories
@@ -90,6 +96,39 @@ def test_received_mail_gives_check_in_code_and_meeting_calendar(make, db, smtp):
     qr, = [p for p in message.iter_attachments() if p.get_content_type() == "image/png"]
     assert qr.get_filename() == f"check-in-{person.check_in_code}.png"
     assert qr.get_content() == check_in_qr_png(person.check_in_code)[:] and qr.get_content()[:4] == b"\x89PNG"
+
+
+def test_attachments_are_recorded_under_the_lock_and_built_by_the_worker_byte_for_byte_V2(make, db, smtp):
+    meeting = make.open_meeting()
+    person, = apply(make, meeting)
+    row = db.session.scalars(select(OutboxMessage).where(OutboxMessage.application_id == person.id,
+                                                         OutboxMessage.topic == "registration.received")).one()
+    ics, qr = row.attachments
+    assert "data" not in ics and "data" not in qr  # what to build, not the bytes
+    assert (ics["build"], ics["arguments"]["meeting_id"], ics["arguments"]["locale"]) == ("meeting_ics", meeting.id, "en")
+    assert ics["arguments"]["url"].endswith(f"/meetings/{meeting.id}")
+    assert (qr["build"], qr["arguments"]) == ("check_in_qr", {"code": person.check_in_code})
+
+    message = only_mail(deliver(db, smtp), person, "registration.received")
+
+    with force_locale("en"):
+        expected_ics = build_calendar(meeting.title, [meeting], lambda m: ics["arguments"]["url"])
+    files = {p.get_filename(): (p.get_content_type(), p.get_payload(decode=True)) for p in message.iter_attachments()}
+    assert files == {f"meeting-{meeting.id}.ics": ("text/calendar", expected_ics),
+                     f"check-in-{person.check_in_code}.png": ("image/png", check_in_qr_png(person.check_in_code))}
+
+
+def test_calendar_sent_after_a_change_carries_the_meeting_as_it_stands_then_W5(make, db, smtp):
+    meeting = make.open_meeting()
+    person, = apply(make, meeting)
+    queued_at_sequence = meeting.sequence
+    meeting.venue_name = "市政大樓 301 會議室"
+    meetings.touch(meeting, make.now())  # changed after the mail was queued, before the worker ran
+
+    event = event_of(only_mail(deliver(db, smtp), person, "registration.received"))
+
+    assert int(event["SEQUENCE"]) == meeting.sequence == queued_at_sequence + 1
+    assert str(event["LOCATION"]).startswith("市政大樓 301 會議室")
 
 
 def test_waitlisted_applicant_is_told_their_position_and_gets_no_calendar_V3(make, db, smtp):
@@ -259,3 +298,8 @@ def test_mail_is_in_the_applicants_language(make, db, smtp):
     assert only_mail(messages, english, "registration.received")["Subject"].startswith("Application received")
     assert "Hello " in body_of(only_mail(messages, english, "registration.received"))
     assert chinese.name in body_of(only_mail(messages, chinese, "registration.received"))
+
+
+def test_calendar_of_a_meeting_that_no_longer_exists_cannot_be_built(app):
+    with pytest.raises(AttachmentUnavailable, match="no longer exists"):
+        meeting_ics(999_999, "en", "https://example.tw/meetings/999999")
