@@ -18,7 +18,8 @@
      answers 304; the bare route, which knows no validators, does its full work (reported, no goal).
    and prints requests/second, the app/bare ratios, latency and CPU shares, then each goal met or not.
 5. Runs benchmarks/registration_burst.py (500 applications to one meeting; its own docstring),
-   unless BENCH_BURST=0.
+   then benchmarks/confirm_sequence.py with BENCH_CONFIRMATIONS=1500, unless BENCH_BURST=0
+   (BENCH_CONFIRMATIONS_RUN=0 skips only the confirmation sequence).
 
 Environment knobs: BENCH_DATABASE (portal_bench), BENCH_ROUNDS (5), BENCH_SECONDS (8),
 BENCH_CONNECTIONS (8), BENCH_CALENDAR_RUNS (7), BENCH_BURST (1: then run the registration burst),
@@ -314,7 +315,12 @@ def main() -> int:
         return 0 if ok else 1
     print("\n" + "=" * 100, flush=True)
     burst = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "registration_burst.py")]).returncode
-    return 0 if ok and burst == 0 else 1
+    if not env_int("BENCH_CONFIRMATIONS_RUN", 1):
+        return 0 if ok and burst == 0 else 1
+    print("\n" + "=" * 100, flush=True)
+    confirm = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "confirm_sequence.py")],
+                             env={"BENCH_CONFIRMATIONS": "1500", **os.environ}).returncode
+    return 0 if ok and burst == 0 and confirm == 0 else 1
 
 
 if __name__ == "__main__":
