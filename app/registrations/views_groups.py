@@ -10,9 +10,9 @@ from ..extensions import db
 from ..formflow import form_status, submit
 from ..params import whole_number
 from ..plans.models import Organizer
+from ..rules.names import normalise_name
 from . import group_names
 from .forms_staff import RemoveForm, SameGroupForm
-from ..rules.names import normalise_name
 from .groups import alias_map, aliases_of, canonical
 from .models import GroupAlias
 
