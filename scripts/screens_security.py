@@ -243,6 +243,8 @@ def desk_journey(browser, portal: Portal, shots: Shots, size: str, lang: str):
     shots.take(page, f"desk-list-{tag}")
     badge = page.locator(".badge.needs-review").first
     if badge.count():
+        if shots.everything:
+            page.locator("tr", has=badge).first.screenshot(path=str(shots.everything / f"desk-list-flagged-row-{tag}.png"))
         page.locator("tr", has=badge).locator("a").first.click()
         shots.take(page, f"desk-application-{tag}")
     page.context.close()

@@ -2,16 +2,21 @@
 
 Staff lists become one card per row (no sideways scrolling), the sign-in security pages show tabs, a long
 e-mail address wraps instead of widening the page, and the group-names journey (V5, V7) reads plainly:
-names the portal already folds alike are reported as such, not as a mistake. Every page passes axe-core.
+names the portal already folds alike are reported as such, not as a mistake; the desk's "check identity"
+flag stays one pill and links to the other application by name. Every page passes axe-core.
 """
 import re
+from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from app.extensions import db as _db
+from app.meetings.models import Meeting
 from app.outbox.models import OutboxMessage
+from app.registrations import services
 
 from .a11y import assert_no_serious_axe_violations, switch_to_english
 from .conftest import PHONE
@@ -105,4 +110,40 @@ def test_group_names_journey_on_a_phone_V5_V7(phone_page):
     row.locator("form[action$='/remove'] button").click()
     expect(phone_page.locator(".flash-success")).to_contain_text("counts as a group of its own again")
     expect(phone_page.locator("table.aliases")).to_have_count(0)
+    assert_no_serious_axe_violations(phone_page)
+
+
+def _confirmed(live_server, meeting_id: int, email: str):
+    """A confirmed speaker 周美玲 with one phone number, whatever the e-mail (through the services)."""
+    with live_server.app.app_context():
+        meeting = _db.session.get(Meeting, meeting_id)
+        application = services.submit_application(meeting, {
+            "kind": "speak", "name": "周美玲", "organisation": "", "township": "", "village": "", "email": email,
+            "phone": "0912-345-678", "case_ids": [], "consent": True, "party_concerned": False,
+            "party_statement": "", "locale": "zh_Hant_TW"}, now=datetime.now(timezone.utc))
+        services.confirm_application(application, now=datetime.now(timezone.utc))
+        _db.session.commit()
+        application_id = application.id
+        _db.session.remove()
+    return application_id
+
+
+def test_check_identity_flag_on_the_desk_at_phone_width_V5(phone_page, live_server):
+    meeting = live_server.ids["open_hearing"]
+    first = _confirmed(live_server, meeting, "mei.ling@example.tw")
+    second = _confirmed(live_server, meeting, "meiling.chou@example.tw")
+    sign_in_desk(phone_page, "yilan@demo.landuse.tw")
+    phone_page.goto(f"/staff/meetings/{meeting}/applications")
+    badge = phone_page.locator(f"a[href$='/staff/applications/{second}'] ~ .badge.needs-review")
+    expect(badge).to_have_text("請核對身分")
+    line = badge.evaluate("b => parseFloat(getComputedStyle(b).lineHeight)")
+    assert badge.bounding_box()["height"] < 1.6 * line, "the flag should be one pill, not a column of characters"
+    assert_no_serious_axe_violations(phone_page)
+
+    phone_page.goto(f"/staff/applications/{second}")
+    panel = phone_page.locator("section.needs-review")
+    expect(panel.locator("h2")).to_have_text("請核對申請人身分")
+    other = panel.get_by_role("link", name=f"申請 #{first}")
+    other.click()
+    expect(phone_page).to_have_url(re.compile(rf"/staff/applications/{first}$"))
     assert_no_serious_axe_violations(phone_page)
