@@ -2,7 +2,8 @@
 
 Serves the app itself (SQLite in a temporary folder, the demo data, CSRF on) on a free loopback port, walks
 the pages in headless Debian Chromium at phone (390×844) and desktop (1280×900) width, in Traditional Chinese,
-and writes PNGs to docs/screens/security/. `--all DIR` also writes every step of the journeys (both languages,
+and writes PNGs to docs/screens/security/ (the accounts list, the invitation page, the two-factor set-up, the
+sessions page and the group names; `-phone` and `-desktop`). `--all DIR` also writes every step of the journeys (both languages,
 error states, the citizen's side) to DIR, for a closer look.
 """
 import argparse
@@ -31,7 +32,7 @@ from app.outbox.models import OutboxMessage  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SIZES = {"phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+SIZES = {"phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1, "is_mobile": True,
                    "has_touch": True},
          "desktop": {"viewport": {"width": 1280, "height": 900}}}
 ADMIN = "admin@demo.landuse.tw"
@@ -107,7 +108,7 @@ class Shots:
     def take(self, page, name: str, *, keep=False):
         """Screenshot the whole page; `keep` puts it among the reviewers' screenshots."""
         if keep:
-            page.screenshot(path=str(self.final / f"{name}.png"), full_page=True)
+            page.screenshot(path=str(self.final / f"{name.removesuffix('-zh_Hant_TW')}.png"), full_page=True)
         if self.everything:
             page.screenshot(path=str(self.everything / f"{name}.png"), full_page=True)
 
