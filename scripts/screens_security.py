@@ -3,8 +3,8 @@
 Serves the app itself (SQLite in a temporary folder, the demo data, CSRF on) on a free loopback port, walks
 the pages in headless Debian Chromium at phone (390×844) and desktop (1280×900) width, in Traditional Chinese,
 and writes PNGs to docs/screens/security/ (the accounts list, the invitation page, the two-factor set-up, the
-sessions page and the group names; `-phone` and `-desktop`). `--all DIR` also writes every step of the journeys (both languages,
-error states, the citizen's side) to DIR, for a closer look.
+sessions page and the group names; `-phone` and `-desktop`). `--all DIR` also writes every step of the
+journeys (both languages, error states, the citizen's side) to DIR, for a closer look.
 """
 import argparse
 import re
@@ -245,7 +245,8 @@ def desk_journey(browser, portal: Portal, shots: Shots, size: str, lang: str):
     badge = page.locator(".badge.needs-review").first
     if badge.count():
         if shots.everything:
-            page.locator("tr", has=badge).first.screenshot(path=str(shots.everything / f"desk-list-flagged-row-{tag}.png"))
+            row = page.locator("tr", has=badge).first
+            row.screenshot(path=str(shots.everything / f"desk-list-flagged-row-{tag}.png"))
         page.locator("tr", has=badge).locator("a").first.click()
         shots.take(page, f"desk-application-{tag}")
     page.context.close()
@@ -277,6 +278,9 @@ def citizen_journey(browser, portal: Portal, shots: Shots, size: str, lang: str)
     page.locator("form").filter(has=page.locator('input[name="csrf_token"]')).locator("button[type=submit]").last.click()
     apply(f"{local.capitalize()}+hearing@example.com")
     shots.take(page, f"apply-plus-tag-{tag}")
+    page.goto(portal.link(f"{local.capitalize()}+hearing@example.com", r"https?://\S+/registration/confirm/\S+"))
+    page.locator("form").filter(has=page.locator('input[name="csrf_token"]')).locator("button[type=submit]").last.click()
+    shots.take(page, f"apply-plus-tag-confirmed-{tag}")
     apply("陳志豪@例子.台灣")
     shots.take(page, f"apply-non-ascii-{tag}")
     apply("陳志豪@例子.台灣", server_check=True)

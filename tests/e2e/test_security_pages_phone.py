@@ -51,6 +51,10 @@ def test_staff_accounts_are_cards_and_the_invitation_page_fits_a_phone(new_conte
     expect(first.locator("td.email")).to_be_visible()
     assert_fits_the_phone(admin)
     assert_no_serious_axe_violations(admin)
+    admin.locator("main a", has_text="臺中市規劃師").click()
+    disable = admin.locator("form[action$='/disable'] button")
+    assert disable.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(168, 32, 26)"  # reads as destructive
+    assert_fits_the_phone(admin)
 
     [(body,)] = live_server.rows(select(OutboxMessage.body).where(OutboxMessage.recipient == LONG_ADDRESS))
     invitee = new_context(**PHONE).new_page()
@@ -60,7 +64,7 @@ def test_staff_accounts_are_cards_and_the_invitation_page_fits_a_phone(new_conte
     assert_no_serious_axe_violations(invitee)
 
 
-def test_sign_in_security_pages_show_tabs_on_a_phone(phone_page):
+def test_sign_in_security_pages_show_tabs_and_errors_by_the_field_on_a_phone(phone_page):
     sign_in_desk(phone_page, "taichung@demo.landuse.tw")
     for path in ("/staff/security/sessions", "/staff/security/two-factor"):
         phone_page.goto(path)
@@ -75,6 +79,18 @@ def test_sign_in_security_pages_show_tabs_on_a_phone(phone_page):
         assert_no_serious_axe_violations(phone_page)
     phone_page.goto("/staff/security/sessions")
     assert phone_page.locator("table.row-cards tbody tr").first.evaluate("row => getComputedStyle(row).display") == "block"
+
+    # A wrong first code: the message sits in the form, by the field, not above the set-up steps.
+    phone_page.goto("/staff/security/two-factor")
+    phone_page.locator("form[action$='/two-factor/start'] button[type=submit]").click()
+    phone_page.locator("#code").fill("000000")
+    phone_page.locator("form[action$='/two-factor/confirm'] button[type=submit]").click()
+    confirm = phone_page.locator("form[action$='/two-factor/confirm']")
+    expect(confirm.locator(".error-summary")).to_be_visible()
+    expect(phone_page.locator(".error-summary")).to_have_count(1)
+    expect(confirm.locator("#code-error")).to_be_visible()
+    expect(phone_page.locator("#code")).to_have_value("000000")
+    assert_no_serious_axe_violations(phone_page)
 
 
 def mark(page, alias: str, canonical: str):
