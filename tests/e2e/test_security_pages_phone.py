@@ -55,6 +55,7 @@ def test_staff_accounts_are_cards_and_the_invitation_page_fits_a_phone(new_conte
     disable = admin.locator("form[action$='/disable'] button")
     assert disable.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(168, 32, 26)"  # reads as destructive
     assert_fits_the_phone(admin)
+    assert_no_serious_axe_violations(admin)
 
     [(body,)] = live_server.rows(select(OutboxMessage.body).where(OutboxMessage.recipient == LONG_ADDRESS))
     invitee = new_context(**PHONE).new_page()
