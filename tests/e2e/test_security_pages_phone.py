@@ -38,6 +38,7 @@ def test_staff_accounts_are_cards_and_the_invitation_page_fits_a_phone(new_conte
     admin = new_context(**PHONE).new_page()
     sign_in(admin, live_server, "admin@demo.landuse.tw", DEMO_PASSWORD, DEMO_TOTP_SECRET)
     admin.goto("/staff/accounts/invite")
+    expect(admin.locator("#role")).to_have_value("secretariat")  # not administrator unless chosen
     admin.locator("#name").fill("林書記")
     admin.locator("#email").fill(LONG_ADDRESS)
     admin.locator("#role").select_option("secretariat")
