@@ -62,7 +62,7 @@ def index():
 @bp.route("/invite", methods=["GET", "POST"])
 def invite():
     """Invite someone by e-mail; the link sets their password."""
-    form = InviteForm()
+    form = InviteForm(role="secretariat")  # the least surprising choice: an administrator is invited on purpose
     form.set_organizers(_organizers())
     done, refused = submit(form, lambda: invite_staff(email=form.email.data, name=form.name.data,
                                                       role=form.role.data, organizer=_organizer(form),

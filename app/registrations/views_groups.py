@@ -10,9 +10,10 @@ from ..extensions import db
 from ..formflow import form_status, submit
 from ..params import whole_number
 from ..plans.models import Organizer
+from ..rules.names import normalise_name
 from . import group_names
 from .forms_staff import RemoveForm, SameGroupForm
-from .groups import aliases_of
+from .groups import alias_map, aliases_of, canonical
 from .models import GroupAlias
 
 bp = Blueprint("groups", __name__, url_prefix="/staff")
@@ -45,10 +46,25 @@ def index():
     return _page(_organizer(), SameGroupForm(formdata=None))
 
 
+def _already_one_group(organizer_id: int, form) -> bool:
+    """Whether the two typed names already count as one group (folded alike, or marked before)."""
+    keys = [normalise_name(form.alias_name.data or ""), normalise_name(form.canonical_name.data or "")]
+    if not all(keys):
+        return False
+    aliases = alias_map(organizer_id)
+    return canonical(aliases, keys[0]) == canonical(aliases, keys[1])
+
+
 @bp.post("/groups")
 def mark():
     """Mark two names as one group; the allocation runs again where they hold places (V5, V7)."""
     organizer, form = _organizer(), SameGroupForm()
+    if form.validate_on_submit() and _already_one_group(organizer.id, form):
+        # Not a mistake to correct: what the clerk wanted already holds, so say so plainly (V5).
+        flash(gettext("The portal already counts “%(alias)s” and “%(canonical)s” as one group; there is "
+                      "nothing to mark.", alias=form.alias_name.data.strip(),
+                      canonical=form.canonical_name.data.strip()), "info")
+        return redirect(url_for(".index", organizer=organizer.id if current_user.is_admin else None))
     done, refused = submit(form, lambda: group_names.mark_same_group(
         organizer.id, form.alias_name.data or "", form.canonical_name.data or "", actor=current_user, now=utcnow()),
         gettext("The two names now count as one group."),

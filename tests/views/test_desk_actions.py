@@ -222,7 +222,7 @@ def test_application_page_shows_personal_data_history_and_who_was_told(client, c
     for action in ("Application submitted, awaiting e-mail confirmation", "Application confirmed"):
         assert action in body
     for topic in ("Confirm the e-mail address", "Application received", "Place lost: waiting list"):
-        assert f"<td>{topic}</td>" in response.get_data(as_text=True)
+        assert f'<td data-label="Topic">{topic}</td>' in response.get_data(as_text=True)
     claimant_page = client.get(f"/staff/applications/{claimant.id}").get_data(as_text=True)
     assert "<dd>Claim accepted</dd>" in claimant_page and "<dd>accepted</dd>" not in claimant_page
     assert "Waiting to be sent" in body
