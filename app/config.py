@@ -131,8 +131,12 @@ ENVIRONMENT = {
 
 
 def environment_name(environ) -> str:
-    """The environment PORTAL_ENV names (development when unset); any other name is refused."""
-    name = environ.get("PORTAL_ENV", "development")
+    """The environment PORTAL_ENV names; unset or any other name is refused (`make run` sets development)."""
+    name = environ.get("PORTAL_ENV")
+    if name is None:  # never run the development key and plain cookies by omission
+        raise ConfigurationError("PORTAL_ENV is not set: set PORTAL_ENV=production on a server (with SECRET_KEY "
+                                 "and PUBLIC_BASE_URL), or PORTAL_ENV=development on your own machine "
+                                 "(`make run` sets it).")
     if name not in ENVIRONMENTS:
         raise ConfigurationError(f"PORTAL_ENV={name!r} is not a known environment: set it to "
                                  + " or ".join(repr(known) for known in ENVIRONMENTS) + " (exactly, in lower case).")

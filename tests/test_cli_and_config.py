@@ -76,10 +76,11 @@ def start_wsgi(env: dict) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("env, message", [
+    ({}, "PORTAL_ENV is not set: set PORTAL_ENV=production"),
     ({"PORTAL_ENV": "Production"}, "PORTAL_ENV='Production' is not a known environment"),
     ({"PORTAL_ENV": "prod"}, "PORTAL_ENV='prod' is not a known environment"),
     ({"PORTAL_ENV": ""}, "PORTAL_ENV='' is not a known environment"),
-    ({"SECRET_KEY": ""}, "SECRET_KEY is set but empty"),
+    ({"PORTAL_ENV": "development", "SECRET_KEY": ""}, "SECRET_KEY is set but empty"),
     (PRODUCTION | {"SECRET_KEY": ""}, "SECRET_KEY is set but empty"),
     (PRODUCTION | {"SECRET_KEY": "dev-only-not-secret"}, "SECRET_KEY must be set to a random value"),
     ({k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}, "SECRET_KEY must be set to a random value"),
@@ -91,6 +92,18 @@ def test_the_app_refuses_to_start_under_an_unsafe_configuration_with_a_clear_mes
     result = start_wsgi(env)
     assert result.returncode != 0 and "started" not in result.stdout
     assert "ConfigurationError: " + message in result.stderr
+
+
+def test_the_makefile_development_commands_name_the_development_environment():
+    # `make run` keeps working although the app refuses an unset PORTAL_ENV.
+    flask = next(line for line in (ROOT / "Makefile").read_text().splitlines() if line.startswith("FLASK :="))
+    env = {k: v for k, v in os.environ.items() if k != "PORTAL_ENV"}
+    command = flask.split(":=", 1)[1].replace("$$", "$").replace("$(BIN)", str(Path(sys.executable).parent))
+    result = subprocess.run(["bash", "-c", command + " shell"], input="print('env', app.config['ENV_NAME'])\n",
+                            env=env | {"DATABASE_URL": "sqlite://"}, cwd=ROOT, capture_output=True, text=True,
+                            check=False, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "env development" in result.stdout
 
 
 def test_the_app_starts_in_production_when_the_configuration_is_complete():
@@ -118,15 +131,16 @@ def test_production_defaults_secure_cookies_hsts_and_links_from_the_public_addre
 
 
 def test_development_sends_no_hsts_and_keeps_its_own_key(monkeypatch):
-    for name in ("PORTAL_ENV", "SECRET_KEY", "PUBLIC_BASE_URL"):
+    for name in ("SECRET_KEY", "PUBLIC_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "development")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["ENV_NAME"] == "development" and app.config["SECRET_KEY"] == "dev-only-not-secret"
     assert "Strict-Transport-Security" not in app.test_client().get("/language/en").headers
 
 
 def test_the_environment_is_read_when_the_app_is_created_not_at_import(monkeypatch):
-    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "development")
     monkeypatch.setenv("DATABASE_PRE_PING", "1")
     monkeypatch.setenv("UPLOAD_MAX_BYTES", str(3 * 1024 * 1024))
     monkeypatch.setenv("TRUSTED_PROXIES", "2")
