@@ -98,8 +98,14 @@ def _whole(raw: str) -> int:
     return int(raw.strip())
 
 
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
 def _bool(raw: str) -> bool:
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    word = raw.strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:  # a typo must not turn a protection off ("ture", "enabled")
+        raise ValueError(f"not one of {', '.join(TRUE_WORDS + FALSE_WORDS)}")
+    return word in TRUE_WORDS
 
 
 # Environment variable -> (setting, parser). Only variables that are set override a default.
@@ -151,7 +157,8 @@ def from_environment(environ) -> dict:
             try:
                 settings[setting] = parse(environ[variable])
             except ValueError as error:
-                raise ConfigurationError(f"{variable}={environ[variable]!r} is not a whole number.") from error
+                what = "true or false (1/0, true/false, yes/no, on/off)" if parse is _bool else "a whole number"
+                raise ConfigurationError(f"{variable}={environ[variable]!r} is not {what}.") from error
     return settings
 
 

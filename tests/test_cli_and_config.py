@@ -87,6 +87,9 @@ def start_wsgi(env: dict) -> subprocess.CompletedProcess:
     ({k: v for k, v in PRODUCTION.items() if k != "PUBLIC_BASE_URL"}, "PUBLIC_BASE_URL must be set in production"),
     (PRODUCTION | {"PUBLIC_BASE_URL": "http://participation.example.gov.tw"}, "PUBLIC_BASE_URL='http://"),
     (PRODUCTION | {"TRUSTED_PROXIES": "one"}, "TRUSTED_PROXIES='one' is not a whole number"),
+    (PRODUCTION | {"SESSION_COOKIE_SECURE": "ture"}, "SESSION_COOKIE_SECURE='ture' is not true or false"),
+    (PRODUCTION | {"RATELIMIT_ENABLED": "enabled"}, "RATELIMIT_ENABLED='enabled' is not true or false"),
+    (PRODUCTION | {"MAIL_USE_TLS": ""}, "MAIL_USE_TLS='' is not true or false"),
 ])
 def test_the_app_refuses_to_start_under_an_unsafe_configuration_with_a_clear_message(env, message):
     result = start_wsgi(env)
@@ -152,6 +155,14 @@ def test_the_environment_is_read_when_the_app_is_created_not_at_import(monkeypat
     monkeypatch.setenv("DATABASE_PRE_PING", "0")
     again = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert again.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
+
+
+@pytest.mark.parametrize("raw, value", [("1", True), (" TRUE ", True), ("Yes", True), ("on", True),
+                                        ("0", False), ("false", False), ("NO", False), ("Off", False)])
+def test_booleans_accept_only_explicit_spellings(monkeypatch, raw, value):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", raw)
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SESSION_COOKIE_SECURE"] is value
 
 
 def test_tests_are_hermetic_the_environment_is_not_read(monkeypatch):
