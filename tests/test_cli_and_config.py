@@ -36,6 +36,15 @@ def test_demo_data_has_every_kind_status_and_an_open_registration(runner, db):
     assert db.session.scalar(select(func.count(Meeting.id))) == len(meetings)
 
 
+@pytest.mark.parametrize("command", ["demo-data", "demo-code"])
+def test_demo_commands_refuse_to_run_in_production(app, runner, db, command):
+    # The demo's passwords and TOTP key are published in the README.
+    app.config["ENV_NAME"] = "production"
+    result = runner.invoke(args=[command])
+    assert result.exit_code != 0 and f"{command} is for development only" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
 def test_demo_data_seeds_the_standing_invitees_of_every_organizer_P11(runner, db):
     from app.plans.models import StandingInvitee
     assert runner.invoke(args=["demo-data"]).exit_code == 0
