@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import request, session
 from flask_login import login_user
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from .. import audit
@@ -18,7 +18,8 @@ from ..extensions import db
 from .models import StaffSession, User
 
 SESSION_KEY = "staff_session"  # the name of the key in Flask's signed session cookie
-LAST_SEEN_EVERY = timedelta(minutes=1)  # how stale `last_seen_at` may get before a request refreshes it
+LAST_SEEN_EVERY = timedelta(minutes=1)
+PENDING_FOR = timedelta(minutes=5)  # how long the code step waits after the password step  # how stale `last_seen_at` may get before a request refreshes it
 
 
 def _hash(key: str) -> str:
@@ -36,13 +37,37 @@ def user_agent_summary(header: str | None) -> str:
     return " · ".join(part for part in (browser, system) if part) or agent[:120]
 
 
-def start_session(user: User, *, user_agent: str, now: datetime) -> str:
-    """Record a new sign-in of `user`; return the key to keep in the session cookie."""
+def start_session(user: User, *, user_agent: str, now: datetime, pending: bool = False) -> str:
+    """Record a new sign-in of `user` (`pending`: only its password step); return the key to keep
+    in the session cookie."""
     key = secrets.token_urlsafe(32)
     db.session.add(StaffSession(key_hash=_hash(key), user_id=user.id, created_at=now, last_seen_at=now,
-                                user_agent=user_agent_summary(user_agent)[:120]))
+                                user_agent=user_agent_summary(user_agent)[:120], pending=pending))
     db.session.flush()
     return key
+
+
+def start_pending(user: User, *, now: datetime) -> str:
+    """The password was right and a code is due: a pending row (PENDING_FOR), whose key the cookie
+    carries to the code step; the account's pending rows that expired are deleted."""
+    db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id, StaffSession.pending.is_(True),
+                                                  StaffSession.created_at <= now - PENDING_FOR))
+    return start_session(user, user_agent=request.headers.get("User-Agent"), now=now, pending=True)
+
+
+def pending_session(key, *, now: datetime) -> StaffSession | None:
+    """The pending row the key names, if it was created less than PENDING_FOR ago."""
+    if not isinstance(key, str):
+        return None
+    return db.session.scalar(select(StaffSession).where(
+        StaffSession.key_hash == _hash(key), StaffSession.pending.is_(True), StaffSession.ended_at.is_(None),
+        StaffSession.created_at > now - PENDING_FOR))
+
+
+def drop_pending(record: StaffSession):
+    """The code step is done (or abandoned): its pending row goes."""
+    db.session.delete(record)
+    db.session.flush()
 
 
 def sign_in(user: User, *, now: datetime):
@@ -59,7 +84,8 @@ def load_user(user_id: str) -> User | None:
         return None
     row = db.session.execute(
         select(StaffSession, User).join(User, User.id == StaffSession.user_id)
-        .where(StaffSession.key_hash == _hash(key), StaffSession.ended_at.is_(None))).first()
+        .where(StaffSession.key_hash == _hash(key), StaffSession.ended_at.is_(None),
+               StaffSession.pending.is_(False))).first()
     if row is None or row.User.id != int(user_id) or not row.User.active:
         return None
     _refresh_last_seen(row.StaffSession)
@@ -87,13 +113,15 @@ def current_session() -> StaffSession | None:
     if not isinstance(key, str):
         return None
     return db.session.scalar(select(StaffSession).where(StaffSession.key_hash == _hash(key),
-                                                        StaffSession.ended_at.is_(None)))
+                                                        StaffSession.ended_at.is_(None),
+                                                        StaffSession.pending.is_(False)))
 
 
 def live_sessions(user: User) -> list[StaffSession]:
     """The user's sessions that have not ended, most recently used first."""
     return db.session.scalars(select(StaffSession).where(StaffSession.user_id == user.id,
-                                                         StaffSession.ended_at.is_(None))
+                                                         StaffSession.ended_at.is_(None),
+                                                         StaffSession.pending.is_(False))
                               .order_by(StaffSession.last_seen_at.desc(), StaffSession.id.desc())).all()
 
 
