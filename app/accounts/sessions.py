@@ -18,8 +18,8 @@ from ..extensions import db
 from .models import StaffSession, User
 
 SESSION_KEY = "staff_session"  # the name of the key in Flask's signed session cookie
-LAST_SEEN_EVERY = timedelta(minutes=1)
-PENDING_FOR = timedelta(minutes=5)  # how long the code step waits after the password step  # how stale `last_seen_at` may get before a request refreshes it
+LAST_SEEN_EVERY = timedelta(minutes=1)  # how stale `last_seen_at` may get before a request refreshes it
+PENDING_FOR = timedelta(minutes=5)  # how long the code step waits after the password step
 
 
 def _hash(key: str) -> str:
