@@ -47,6 +47,9 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+    # A staff sign-in ends on the server after this long unused, or this long after it began.
+    STAFF_SESSION_IDLE_MINUTES = 8 * 60
+    STAFF_SESSION_MAX_HOURS = 7 * 24
     REGISTRATION_RATE_LIMIT = "10 per minute;60 per hour"
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 8025
@@ -123,6 +126,8 @@ ENVIRONMENT = {
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _bool),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", _text),
     "LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", _text),
+    "STAFF_SESSION_IDLE_MINUTES": ("STAFF_SESSION_IDLE_MINUTES", _whole),
+    "STAFF_SESSION_MAX_HOURS": ("STAFF_SESSION_MAX_HOURS", _whole),
     "REGISTRATION_RATE_LIMIT": ("REGISTRATION_RATE_LIMIT", _text),
     "MAIL_SERVER": ("MAIL_SERVER", _text),
     "MAIL_PORT": ("MAIL_PORT", _whole),
@@ -213,6 +218,9 @@ def check_config(config: dict):
             f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} characters in production "
             "(for example: python3 -c 'import secrets; print(secrets.token_hex(32))').")
     _check_base_url(config.get("PUBLIC_BASE_URL"), production)
+    for name in ("STAFF_SESSION_IDLE_MINUTES", "STAFF_SESSION_MAX_HOURS"):
+        if config.get(name, 1) < 1:
+            raise ConfigurationError(f"{name} must be a whole number of at least 1.")
     if config.get("TRUSTED_PROXIES", 0) < 0:
         raise ConfigurationError("TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies in front of the app.")
 

@@ -7,12 +7,13 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import login_user
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from .. import audit
+from ..audit import AuditEntry
 from ..dbtypes import utcnow
 from ..extensions import db
 from .models import StaffSession, User
@@ -88,8 +89,46 @@ def load_user(user_id: str) -> User | None:
                StaffSession.pending.is_(False))).first()
     if row is None or row.User.id != int(user_id) or not row.User.active:
         return None
+    now = utcnow()
+    reason = expiry_reason(row.StaffSession, now)
+    if reason:
+        _end_expired(row.StaffSession, row.User, reason, now)
+        return None
     _refresh_last_seen(row.StaffSession)
     return row.User
+
+
+def expires_at(record: StaffSession) -> datetime:
+    """When the session ends unless used again: idle timeout, or its absolute lifetime if sooner."""
+    config = current_app.config
+    return min(record.last_seen_at + timedelta(minutes=config["STAFF_SESSION_IDLE_MINUTES"]),
+               record.created_at + timedelta(hours=config["STAFF_SESSION_MAX_HOURS"]))
+
+
+def expiry_reason(record: StaffSession, now: datetime) -> str | None:
+    """Why the session is over at `now` (idle_timeout, lifetime_over), or None while it lives."""
+    config = current_app.config
+    if now - record.created_at >= timedelta(hours=config["STAFF_SESSION_MAX_HOURS"]):
+        return "lifetime_over"
+    if now - record.last_seen_at >= timedelta(minutes=config["STAFF_SESSION_IDLE_MINUTES"]):
+        return "idle_timeout"
+    return None
+
+
+def _end_expired(record: StaffSession, user: User, reason: str, now: datetime):
+    # Like _refresh_last_seen, in a transaction of its own: a GET refuses the session and commits nothing.
+    try:
+        with db.engine.begin() as connection:
+            ended = connection.execute(update(StaffSession).where(StaffSession.id == record.id,
+                                                                  StaffSession.ended_at.is_(None))
+                                       .values(ended_at=now, end_reason=reason)).rowcount
+            if ended:
+                connection.execute(insert(AuditEntry).values(
+                    at=now, actor_id=None, organizer_id=user.organizer_id, action="session.ended",
+                    target_type=User.__tablename__, target_id=user.id,
+                    details={"session": record.id, "reason": reason}))
+    except OperationalError:
+        return  # the database was busy: the session is refused all the same, and ended by a later request
 
 
 def _refresh_last_seen(record: StaffSession):
