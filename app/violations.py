@@ -76,6 +76,12 @@ MESSAGES = {
                           "cancel it."),
     "already_applied_staff": _l("This person already has an active application for this meeting (the same "
                                 "e-mail address): one each (point 3(3) of the venue rules)."),
+    "already_applied_phone_staff": _l("Another active application for this meeting has the same name and phone "
+                                      "number: one each (point 3(3) of the venue rules). If that one is not this "
+                                      "person's, reject it first, then record this one."),
+    "suspended_phone_staff": _l("This phone number (with this name) belongs to a person suspended from this "
+                                "organizer's meetings (point 5 of the venue rules): the application cannot be "
+                                "recorded. See Suspensions."),
     "email_not_ascii": _l("We can only send mail to an address written in Latin letters, digits and symbols "
                           "(such as name@example.tw); this one contains other characters. Please give another "
                           "address."),
