@@ -87,6 +87,8 @@ MESSAGES = {
                           "address."),
     "group_name_required": _l("Enter the group's name."),
     "already_one_group": _l("These names already count as one group."),
+    "group_alias_changed": _l("Someone marked one of these names at the same moment. Look at the list below and "
+                              "mark them again if they still need it."),
     "group_has_speaker": _l("Your organisation already has a speaker on %(cases)s: each group has one speaker "
                             "per case in principle (point 3(3) of the venue rules). Apply to observe instead, "
                             "or agree among yourselves who speaks."),
