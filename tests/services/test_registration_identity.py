@@ -7,6 +7,7 @@ the suspension. Each test reproduces one weakness, on both engines.
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.audit import AuditEntry
@@ -61,7 +62,7 @@ def test_staff_recording_the_same_name_and_phone_is_refused_with_staff_words_V5(
         desk.record_other_channel(meeting, make.application_data(
             channel="phone", name="林志明", phone="0933-111-222", email=""), actor=None, now=make.now())
     assert [(p.field, p.code) for p in refused.value.problems] == [("phone", "already_applied_phone_staff")]
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("en"):
         assert "reject it first" in message_for(refused.value.problems[0])
     other = desk.record_other_channel(meeting, make.application_data(
         channel="phone", name="林志明", phone="0933-999-888", email=""), actor=None, now=make.now())
@@ -76,7 +77,7 @@ def test_staff_recording_a_suspended_persons_phone_is_refused_V15(app, make, db,
         desk.record_other_channel(meeting, make.application_data(
             channel="onsite", name="鬧場者", phone="0955123456", email=""), actor=None, now=make.now())
     assert [(p.field, p.code) for p in refused.value.problems] == [("phone", "suspended_phone_staff")]
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("en"):
         assert "suspended" in message_for(refused.value.problems[0])
 
 
