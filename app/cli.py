@@ -1,6 +1,7 @@
 """Command-line tasks: `flask demo-data`, `flask create-staff`, `flask purge-personal-data`
 `flask demo-code` (app/accounts/cli.py has `reset-two-factor`)."""
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
@@ -10,11 +11,19 @@ from .extensions import db
 from .plans.models import Organizer
 
 
+def refuse_in_production(command: str):
+    """The demo's passwords and two-factor key are published: never in production."""
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.UsageError(f"{command} is for development only: the demo accounts' passwords and "
+                               "two-factor key are published. Create staff with `flask create-staff`.")
+
+
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no meetings yet.")
 @with_appcontext
 def demo_data_command(if_empty):
     """Load realistic demo organizers, plans, meetings, materials and staff accounts."""
+    refuse_in_production("demo-data")
     from .demo import DEMO_PASSWORD, DEMO_STAFF, DEMO_TOTP_SECRET, load_demo_data
     from .meetings.models import Meeting
     if if_empty and db.session.scalar(select(func.count(Meeting.id))):
@@ -69,6 +78,7 @@ def purge_personal_data_command():
 @with_appcontext
 def demo_code_command():
     """Print the demo admin's current two-factor code (only for the demo's published key)."""
+    refuse_in_production("demo-code")
     from .accounts.models import User
     from .accounts.totp import code_at
     from .demo import DEMO_TOTP_SECRET

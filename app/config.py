@@ -47,6 +47,9 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+    # A staff sign-in ends on the server after this long unused, or this long after it began.
+    STAFF_SESSION_IDLE_MINUTES = 8 * 60
+    STAFF_SESSION_MAX_HOURS = 7 * 24
     REGISTRATION_RATE_LIMIT = "10 per minute;60 per hour"
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 8025
@@ -98,8 +101,14 @@ def _whole(raw: str) -> int:
     return int(raw.strip())
 
 
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
 def _bool(raw: str) -> bool:
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    word = raw.strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:  # a typo must not turn a protection off ("ture", "enabled")
+        raise ValueError(f"not one of {', '.join(TRUE_WORDS + FALSE_WORDS)}")
+    return word in TRUE_WORDS
 
 
 # Environment variable -> (setting, parser). Only variables that are set override a default.
@@ -117,6 +126,8 @@ ENVIRONMENT = {
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", _bool),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", _text),
     "LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", _text),
+    "STAFF_SESSION_IDLE_MINUTES": ("STAFF_SESSION_IDLE_MINUTES", _whole),
+    "STAFF_SESSION_MAX_HOURS": ("STAFF_SESSION_MAX_HOURS", _whole),
     "REGISTRATION_RATE_LIMIT": ("REGISTRATION_RATE_LIMIT", _text),
     "MAIL_SERVER": ("MAIL_SERVER", _text),
     "MAIL_PORT": ("MAIL_PORT", _whole),
@@ -131,8 +142,12 @@ ENVIRONMENT = {
 
 
 def environment_name(environ) -> str:
-    """The environment PORTAL_ENV names (development when unset); any other name is refused."""
-    name = environ.get("PORTAL_ENV", "development")
+    """The environment PORTAL_ENV names; unset or any other name is refused (`make run` sets development)."""
+    name = environ.get("PORTAL_ENV")
+    if name is None:  # never run the development key and plain cookies by omission
+        raise ConfigurationError("PORTAL_ENV is not set: set PORTAL_ENV=production on a server (with SECRET_KEY "
+                                 "and PUBLIC_BASE_URL), or PORTAL_ENV=development on your own machine "
+                                 "(`make run` sets it).")
     if name not in ENVIRONMENTS:
         raise ConfigurationError(f"PORTAL_ENV={name!r} is not a known environment: set it to "
                                  + " or ".join(repr(known) for known in ENVIRONMENTS) + " (exactly, in lower case).")
@@ -147,7 +162,8 @@ def from_environment(environ) -> dict:
             try:
                 settings[setting] = parse(environ[variable])
             except ValueError as error:
-                raise ConfigurationError(f"{variable}={environ[variable]!r} is not a whole number.") from error
+                what = "true or false (1/0, true/false, yes/no, on/off)" if parse is _bool else "a whole number"
+                raise ConfigurationError(f"{variable}={environ[variable]!r} is not {what}.") from error
     return settings
 
 
@@ -202,6 +218,9 @@ def check_config(config: dict):
             f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} characters in production "
             "(for example: python3 -c 'import secrets; print(secrets.token_hex(32))').")
     _check_base_url(config.get("PUBLIC_BASE_URL"), production)
+    for name in ("STAFF_SESSION_IDLE_MINUTES", "STAFF_SESSION_MAX_HOURS"):
+        if config.get(name, 1) < 1:
+            raise ConfigurationError(f"{name} must be a whole number of at least 1.")
     if config.get("TRUSTED_PROXIES", 0) < 0:
         raise ConfigurationError("TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies in front of the app.")
 

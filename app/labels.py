@@ -106,6 +106,8 @@ LABELS = {
         "password_changed": _l("The password was changed"),
         "account_disabled": _l("The account was disabled"),
         "ended_by_user": _l("Ended from another session"),
+        "idle_timeout": _l("Unused for too long"),
+        "lifetime_over": _l("Signed in for too long"),
     },
     "action": {  # what the audit log and a meeting's history say for each recorded action
         "meeting.created": _l("Created the meeting"),

@@ -76,11 +76,19 @@ MESSAGES = {
                           "cancel it."),
     "already_applied_staff": _l("This person already has an active application for this meeting (the same "
                                 "e-mail address): one each (point 3(3) of the venue rules)."),
+    "already_applied_phone_staff": _l("Another active application for this meeting has the same name and phone "
+                                      "number: one each (point 3(3) of the venue rules). If that one is not this "
+                                      "person's, reject it first, then record this one."),
+    "suspended_phone_staff": _l("This phone number (with this name) belongs to a person suspended from this "
+                                "organizer's meetings (point 5 of the venue rules): the application cannot be "
+                                "recorded. See Suspensions."),
     "email_not_ascii": _l("We can only send mail to an address written in Latin letters, digits and symbols "
                           "(such as name@example.tw); this one contains other characters. Please give another "
                           "address."),
     "group_name_required": _l("Enter the group's name."),
     "already_one_group": _l("These names already count as one group."),
+    "group_alias_changed": _l("Someone marked one of these names at the same moment. Look at the list below and "
+                              "mark them again if they still need it."),
     "group_has_speaker": _l("Your organisation already has a speaker on %(cases)s: each group has one speaker "
                             "per case in principle (point 3(3) of the venue rules). Apply to observe instead, "
                             "or agree among yourselves who speaks."),

@@ -94,6 +94,7 @@ def prepare(url: str, meetings: int) -> list[dict]:
     from app.meetings.models import ReviewCase
     from app.plans.models import Organizer, Plan, RuleProfile
     from app.rules.venue import MINISTRY_DEFAULTS
+    os.environ.setdefault("PORTAL_ENV", "development")  # the seeding app; the served one is set below
     portal = create_app({"SQLALCHEMY_DATABASE_URI": url, "MIGRATIONS_DIR": str(ROOT / "migrations")})
     created = []
     with portal.app_context():

@@ -268,6 +268,7 @@ def main() -> int:
 
     from app import create_app
     recreate_database(url)
+    os.environ.setdefault("PORTAL_ENV", "development")  # the seeding app; the served one is set below
     portal = create_app({"SQLALCHEMY_DATABASE_URI": url})
     started = time.perf_counter()
     counts = seed(portal, datetime.now(timezone.utc))

@@ -97,6 +97,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, False)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -105,6 +108,28 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                _sqlite_check_foreign_keys(connection)
+        if sqlite:
+            _sqlite_foreign_keys(connection, True)
+
+
+def _sqlite_foreign_keys(connection, on):
+    """Switch SQLite's foreign-key enforcement (app/setup.py turns it on for every connection).
+
+    Batch mode rebuilds a table by copying it, dropping the original and renaming the copy: with
+    enforcement on, the DROP cascades (ON DELETE CASCADE / SET NULL) into every referring table, or
+    fails. The pragma is a no-op inside a transaction, so it is set outside one (and committed).
+    """
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+
+
+def _sqlite_check_foreign_keys(connection):
+    """Fail the migration run if a reference dangles after it (enforcement was off meanwhile)."""
+    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if rows:
+        raise RuntimeError(f"foreign keys broken by the migrations (table, rowid, parent, fk): {rows[:20]}")
 
 
 if context.is_offline_mode():

@@ -36,6 +36,15 @@ def test_demo_data_has_every_kind_status_and_an_open_registration(runner, db):
     assert db.session.scalar(select(func.count(Meeting.id))) == len(meetings)
 
 
+@pytest.mark.parametrize("command", ["demo-data", "demo-code"])
+def test_demo_commands_refuse_to_run_in_production(app, runner, db, command):
+    # The demo's passwords and TOTP key are published in the README.
+    app.config["ENV_NAME"] = "production"
+    result = runner.invoke(args=[command])
+    assert result.exit_code != 0 and f"{command} is for development only" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
 def test_demo_data_seeds_the_standing_invitees_of_every_organizer_P11(runner, db):
     from app.plans.models import StandingInvitee
     assert runner.invoke(args=["demo-data"]).exit_code == 0
@@ -76,21 +85,37 @@ def start_wsgi(env: dict) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("env, message", [
+    ({}, "PORTAL_ENV is not set: set PORTAL_ENV=production"),
     ({"PORTAL_ENV": "Production"}, "PORTAL_ENV='Production' is not a known environment"),
     ({"PORTAL_ENV": "prod"}, "PORTAL_ENV='prod' is not a known environment"),
     ({"PORTAL_ENV": ""}, "PORTAL_ENV='' is not a known environment"),
-    ({"SECRET_KEY": ""}, "SECRET_KEY is set but empty"),
+    ({"PORTAL_ENV": "development", "SECRET_KEY": ""}, "SECRET_KEY is set but empty"),
     (PRODUCTION | {"SECRET_KEY": ""}, "SECRET_KEY is set but empty"),
     (PRODUCTION | {"SECRET_KEY": "dev-only-not-secret"}, "SECRET_KEY must be set to a random value"),
     ({k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}, "SECRET_KEY must be set to a random value"),
     ({k: v for k, v in PRODUCTION.items() if k != "PUBLIC_BASE_URL"}, "PUBLIC_BASE_URL must be set in production"),
     (PRODUCTION | {"PUBLIC_BASE_URL": "http://participation.example.gov.tw"}, "PUBLIC_BASE_URL='http://"),
     (PRODUCTION | {"TRUSTED_PROXIES": "one"}, "TRUSTED_PROXIES='one' is not a whole number"),
+    (PRODUCTION | {"SESSION_COOKIE_SECURE": "ture"}, "SESSION_COOKIE_SECURE='ture' is not true or false"),
+    (PRODUCTION | {"RATELIMIT_ENABLED": "enabled"}, "RATELIMIT_ENABLED='enabled' is not true or false"),
+    (PRODUCTION | {"MAIL_USE_TLS": ""}, "MAIL_USE_TLS='' is not true or false"),
 ])
 def test_the_app_refuses_to_start_under_an_unsafe_configuration_with_a_clear_message(env, message):
     result = start_wsgi(env)
     assert result.returncode != 0 and "started" not in result.stdout
     assert "ConfigurationError: " + message in result.stderr
+
+
+def test_the_makefile_development_commands_name_the_development_environment():
+    # `make run` keeps working although the app refuses an unset PORTAL_ENV.
+    flask = next(line for line in (ROOT / "Makefile").read_text().splitlines() if line.startswith("FLASK :="))
+    env = {k: v for k, v in os.environ.items() if k != "PORTAL_ENV"}
+    command = flask.split(":=", 1)[1].replace("$$", "$").replace("$(BIN)", str(Path(sys.executable).parent))
+    result = subprocess.run(["bash", "-c", command + " shell"], input="print('env', app.config['ENV_NAME'])\n",
+                            env=env | {"DATABASE_URL": "sqlite://"}, cwd=ROOT, capture_output=True, text=True,
+                            check=False, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "env development" in result.stdout
 
 
 def test_the_app_starts_in_production_when_the_configuration_is_complete():
@@ -118,15 +143,16 @@ def test_production_defaults_secure_cookies_hsts_and_links_from_the_public_addre
 
 
 def test_development_sends_no_hsts_and_keeps_its_own_key(monkeypatch):
-    for name in ("PORTAL_ENV", "SECRET_KEY", "PUBLIC_BASE_URL"):
+    for name in ("SECRET_KEY", "PUBLIC_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "development")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["ENV_NAME"] == "development" and app.config["SECRET_KEY"] == "dev-only-not-secret"
     assert "Strict-Transport-Security" not in app.test_client().get("/language/en").headers
 
 
 def test_the_environment_is_read_when_the_app_is_created_not_at_import(monkeypatch):
-    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "development")
     monkeypatch.setenv("DATABASE_PRE_PING", "1")
     monkeypatch.setenv("UPLOAD_MAX_BYTES", str(3 * 1024 * 1024))
     monkeypatch.setenv("TRUSTED_PROXIES", "2")
@@ -138,6 +164,14 @@ def test_the_environment_is_read_when_the_app_is_created_not_at_import(monkeypat
     monkeypatch.setenv("DATABASE_PRE_PING", "0")
     again = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert again.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
+
+
+@pytest.mark.parametrize("raw, value", [("1", True), (" TRUE ", True), ("Yes", True), ("on", True),
+                                        ("0", False), ("false", False), ("NO", False), ("Off", False)])
+def test_booleans_accept_only_explicit_spellings(monkeypatch, raw, value):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", raw)
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SESSION_COOKIE_SECURE"] is value
 
 
 def test_tests_are_hermetic_the_environment_is_not_read(monkeypatch):

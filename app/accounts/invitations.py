@@ -83,6 +83,9 @@ def find_invitation(token: str, *, now: datetime) -> StaffInvitation:
     invitation = db.session.scalar(select(StaffInvitation).where(StaffInvitation.token_hash == _hash(str(key))))
     if invitation is None or invitation.used_at or invitation.withdrawn_at:
         raise InvitationUnusable()
+    inviter = db.session.get(User, invitation.invited_by_id) if invitation.invited_by_id else None
+    if inviter is None or not inviter.active or not inviter.is_admin:  # an invitation outlives no admin
+        raise InvitationUnusable()
     if now >= invitation.expires_at:
         raise InvitationUnusable(expired=True)
     return invitation
@@ -120,3 +123,16 @@ def withdraw(invitation: StaffInvitation, *, actor: User, now: datetime):
     if invitation.used_at is None and invitation.withdrawn_at is None:
         invitation.withdrawn_at = now
         audit.record(actor, "account.invitation_withdrawn", invitation, {"email": invitation.email}, now=now)
+
+
+def withdraw_sent_by(inviter: User, *, actor: User, now: datetime) -> int:
+    """The inviter is no longer an active admin (disabled or demoted): their open invitations are
+    withdrawn; return how many (audited once)."""
+    withdrawn = db.session.execute(update(StaffInvitation).where(
+        StaffInvitation.invited_by_id == inviter.id, StaffInvitation.used_at.is_(None),
+        StaffInvitation.withdrawn_at.is_(None)).values(withdrawn_at=now),
+        execution_options={"synchronize_session": False}).rowcount
+    if withdrawn:
+        audit.record(actor, "account.invitation_withdrawn", inviter, {"count": withdrawn, "sent_by": inviter.email},
+                     now=now)
+    return withdrawn

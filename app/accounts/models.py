@@ -3,7 +3,7 @@ sessions (one row per sign-in, so that any one can be ended) and their invitatio
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime, utcnow
@@ -66,6 +66,8 @@ class StaffSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(120), default="")
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(20))
+    # Between the password and the two-factor code: signs nobody in, only lets the code step go on.
+    pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     user: Mapped[User] = relationship()
     __table_args__ = (Index("ix_staff_sessions_user_ended", "user_id", "ended_at"),)
 

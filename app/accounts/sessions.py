@@ -7,18 +7,20 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import login_user
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from .. import audit
+from ..audit import AuditEntry
 from ..dbtypes import utcnow
 from ..extensions import db
 from .models import StaffSession, User
 
 SESSION_KEY = "staff_session"  # the name of the key in Flask's signed session cookie
 LAST_SEEN_EVERY = timedelta(minutes=1)  # how stale `last_seen_at` may get before a request refreshes it
+PENDING_FOR = timedelta(minutes=5)  # how long the code step waits after the password step
 
 
 def _hash(key: str) -> str:
@@ -36,13 +38,37 @@ def user_agent_summary(header: str | None) -> str:
     return " · ".join(part for part in (browser, system) if part) or agent[:120]
 
 
-def start_session(user: User, *, user_agent: str, now: datetime) -> str:
-    """Record a new sign-in of `user`; return the key to keep in the session cookie."""
+def start_session(user: User, *, user_agent: str, now: datetime, pending: bool = False) -> str:
+    """Record a new sign-in of `user` (`pending`: only its password step); return the key to keep
+    in the session cookie."""
     key = secrets.token_urlsafe(32)
     db.session.add(StaffSession(key_hash=_hash(key), user_id=user.id, created_at=now, last_seen_at=now,
-                                user_agent=user_agent_summary(user_agent)[:120]))
+                                user_agent=user_agent_summary(user_agent)[:120], pending=pending))
     db.session.flush()
     return key
+
+
+def start_pending(user: User, *, now: datetime) -> str:
+    """The password was right and a code is due: a pending row (PENDING_FOR), whose key the cookie
+    carries to the code step; the account's pending rows that expired are deleted."""
+    db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id, StaffSession.pending.is_(True),
+                                                  StaffSession.created_at <= now - PENDING_FOR))
+    return start_session(user, user_agent=request.headers.get("User-Agent"), now=now, pending=True)
+
+
+def pending_session(key, *, now: datetime) -> StaffSession | None:
+    """The pending row the key names, if it was created less than PENDING_FOR ago."""
+    if not isinstance(key, str):
+        return None
+    return db.session.scalar(select(StaffSession).where(
+        StaffSession.key_hash == _hash(key), StaffSession.pending.is_(True), StaffSession.ended_at.is_(None),
+        StaffSession.created_at > now - PENDING_FOR))
+
+
+def drop_pending(record: StaffSession):
+    """The code step is done (or abandoned): its pending row goes."""
+    db.session.delete(record)
+    db.session.flush()
 
 
 def sign_in(user: User, *, now: datetime):
@@ -59,11 +85,50 @@ def load_user(user_id: str) -> User | None:
         return None
     row = db.session.execute(
         select(StaffSession, User).join(User, User.id == StaffSession.user_id)
-        .where(StaffSession.key_hash == _hash(key), StaffSession.ended_at.is_(None))).first()
+        .where(StaffSession.key_hash == _hash(key), StaffSession.ended_at.is_(None),
+               StaffSession.pending.is_(False))).first()
     if row is None or row.User.id != int(user_id) or not row.User.active:
+        return None
+    now = utcnow()
+    reason = expiry_reason(row.StaffSession, now)
+    if reason:
+        _end_expired(row.StaffSession, row.User, reason, now)
         return None
     _refresh_last_seen(row.StaffSession)
     return row.User
+
+
+def expires_at(record: StaffSession) -> datetime:
+    """When the session ends unless used again: idle timeout, or its absolute lifetime if sooner."""
+    config = current_app.config
+    return min(record.last_seen_at + timedelta(minutes=config["STAFF_SESSION_IDLE_MINUTES"]),
+               record.created_at + timedelta(hours=config["STAFF_SESSION_MAX_HOURS"]))
+
+
+def expiry_reason(record: StaffSession, now: datetime) -> str | None:
+    """Why the session is over at `now` (idle_timeout, lifetime_over), or None while it lives."""
+    config = current_app.config
+    if now - record.created_at >= timedelta(hours=config["STAFF_SESSION_MAX_HOURS"]):
+        return "lifetime_over"
+    if now - record.last_seen_at >= timedelta(minutes=config["STAFF_SESSION_IDLE_MINUTES"]):
+        return "idle_timeout"
+    return None
+
+
+def _end_expired(record: StaffSession, user: User, reason: str, now: datetime):
+    # Like _refresh_last_seen, in a transaction of its own: a GET refuses the session and commits nothing.
+    try:
+        with db.engine.begin() as connection:
+            ended = connection.execute(update(StaffSession).where(StaffSession.id == record.id,
+                                                                  StaffSession.ended_at.is_(None))
+                                       .values(ended_at=now, end_reason=reason)).rowcount
+            if ended:
+                connection.execute(insert(AuditEntry).values(
+                    at=now, actor_id=None, organizer_id=user.organizer_id, action="session.ended",
+                    target_type=User.__tablename__, target_id=user.id,
+                    details={"session": record.id, "reason": reason}))
+    except OperationalError:
+        return  # the database was busy: the session is refused all the same, and ended by a later request
 
 
 def _refresh_last_seen(record: StaffSession):
@@ -87,13 +152,15 @@ def current_session() -> StaffSession | None:
     if not isinstance(key, str):
         return None
     return db.session.scalar(select(StaffSession).where(StaffSession.key_hash == _hash(key),
-                                                        StaffSession.ended_at.is_(None)))
+                                                        StaffSession.ended_at.is_(None),
+                                                        StaffSession.pending.is_(False)))
 
 
 def live_sessions(user: User) -> list[StaffSession]:
     """The user's sessions that have not ended, most recently used first."""
     return db.session.scalars(select(StaffSession).where(StaffSession.user_id == user.id,
-                                                         StaffSession.ended_at.is_(None))
+                                                         StaffSession.ended_at.is_(None),
+                                                         StaffSession.pending.is_(False))
                               .order_by(StaffSession.last_seen_at.desc(), StaffSession.id.desc())).all()
 
 

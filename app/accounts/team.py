@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from .. import audit
 from ..extensions import db
 from ..violations import RuleViolation
+from .invitations import withdraw_sent_by
 from .models import ROLES, User
 from .sessions import end_sessions
 
@@ -50,6 +51,8 @@ def change_role(target: User, *, role: str, organizer, actor: User, now: datetim
     target.role, target.organizer = role, (organizer if role != "admin" else None)
     db.session.flush()
     after = {"role": target.role, "organizer": target.organizer_id}
+    if before["role"] == "admin" and role != "admin":
+        withdraw_sent_by(target, actor=actor, now=now)
     if before != after:
         audit.record(actor, "account.role_changed", target, {"before": before, "after": after}, now=now)
     return target
@@ -64,6 +67,7 @@ def disable(target: User, *, actor: User, now: datetime) -> User:
         target.active = False
         audit.record(actor, "account.disabled", target, {"email": target.email}, now=now)
     end_sessions(target, reason="account_disabled", actor=actor, now=now)
+    withdraw_sent_by(target, actor=actor, now=now)
     return target
 
 

@@ -1,7 +1,5 @@
 """Staff sign-in (password, then a code when two-factor sign-in is on), sign-out, the password
 change and the invitation link; every step that checks a secret is rate-limited."""
-import time
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, logout_user
@@ -14,9 +12,9 @@ from ..violations import RuleViolation, message_for
 from ..web import safe_next
 from .forms import CodeForm, LoginForm, PasswordChangeForm, SetPasswordForm
 from .invitations import InvitationUnusable, accept_invitation, find_invitation
-from .models import User
+from .models import StaffSession, User
 from .services import authenticate, change_password, record_sign_in
-from .sessions import current_session, end_session, sign_in
+from .sessions import current_session, drop_pending, end_session, pending_session, sign_in, start_pending
 from .two_factor import accept_code
 from .views_security import bp as security_bp
 from .views_team import bp as team_bp
@@ -25,8 +23,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/staff")
 bp.register_blueprint(security_bp)
 bp.register_blueprint(team_bp)
 
-PENDING = "pending_sign_in"  # in the session between the password and the code: account, time, next page
-PENDING_SECONDS = 300
+PENDING = "pending_sign_in"  # in the session between the password and the code: a pending row's key, next page
 # What an administrator without two-factor sign-in may still open: the set-up itself and the way out.
 OPEN_BEFORE_TWO_FACTOR = {"accounts.logout", "accounts.security.two_factor", "accounts.security.two_factor_start",
                           "accounts.security.two_factor_confirm", "static", "public.set_language"}
@@ -68,29 +65,26 @@ def login():
             next_url = safe_next(request.args.get("next"), url_for("meetings_staff.dashboard"))
             if not user.has_two_factor:
                 return _complete_sign_in(user, next_url)
-            session.clear()  # the password alone signs nobody in
-            session[PENDING] = {"user": user.id, "at": int(time.time()), "next": next_url}
+            session.clear()  # the password alone signs nobody in: a pending row on the server, 5 minutes
+            session[PENDING] = {"key": start_pending(user, now=utcnow()), "next": next_url}
+            db.session.commit()
             return redirect(url_for(".code"))
         form.password.errors.append(gettext("That e-mail and password do not match an active staff account."))
     return render_template("staff/login.html", form=form), (401 if form.errors else 200)
 
 
-def _pending_user() -> tuple[User, str] | None:
+def _pending_user() -> tuple[StaffSession, str] | None:
     pending = session.get(PENDING)
-    if not isinstance(pending, dict) or not isinstance(pending.get("at"), int) \
-            or time.time() - pending["at"] > PENDING_SECONDS:
+    record = pending_session(pending.get("key"), now=utcnow()) if isinstance(pending, dict) else None
+    if record is None or not record.user.active or not record.user.has_two_factor:
         return None
-    user = db.session.get(User, pending.get("user") if isinstance(pending.get("user"), int) else 0)
-    if user is None or not user.active or not user.has_two_factor:
-        return None
-    return user, safe_next(pending.get("next"), url_for("meetings_staff.dashboard"))
+    return record, safe_next(pending.get("next"), url_for("meetings_staff.dashboard"))
 
 
 def _pending_account_key() -> str:
     # A second limit per account, so that guessing codes from many addresses is slowed down too.
-    pending = session.get(PENDING)
-    user = pending.get("user") if isinstance(pending, dict) else None
-    return f"sign-in-code:{user}" if isinstance(user, int) else f"sign-in-code:{request.remote_addr}"
+    pending = _pending_user()
+    return f"sign-in-code:{pending[0].user_id}" if pending else f"sign-in-code:{request.remote_addr}"
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -103,10 +97,11 @@ def code():
         session.pop(PENDING, None)
         flash(gettext("Your sign-in has expired; enter your e-mail and password again."), "info")
         return redirect(url_for(".login"))
-    user, next_url = pending
-    form = CodeForm()
+    record, next_url = pending
+    user, form = record.user, CodeForm()
     if form.validate_on_submit():
         if accept_code(user, form.code.data, now=utcnow()):
+            drop_pending(record)
             return _complete_sign_in(user, next_url)
         form.code.errors.append(message_for(Problem("code", "totp_code_wrong")))
     return render_template("staff/login_code.html", form=form), (401 if form.errors else 200)

@@ -9,7 +9,7 @@ from ..formflow import form_status, submit
 from . import totp
 from .forms import CodeForm
 from .models import StaffSession
-from .sessions import current_session, end_session, end_sessions, live_sessions
+from .sessions import current_session, end_session, end_sessions, expires_at, expiry_reason, live_sessions
 from .two_factor import begin_setup, confirm_setup, turn_off
 
 bp = Blueprint("security", __name__, url_prefix="/security")
@@ -23,7 +23,12 @@ def _me():
 @bp.get("/sessions")
 def sessions():
     """Where this account is signed in; each other session can be ended."""
-    return render_template("staff/sessions.html", sessions=live_sessions(_me()), current=current_session())
+    now = utcnow()
+    live = [record for record in live_sessions(_me()) if not expiry_reason(record, now)]
+    config = current_app.config
+    return render_template("staff/sessions.html", sessions=live, current=current_session(), expires_at=expires_at,
+                           idle_hours=f"{config['STAFF_SESSION_IDLE_MINUTES'] / 60:g}",
+                           max_days=f"{config['STAFF_SESSION_MAX_HOURS'] / 24:g}")
 
 
 @bp.post("/sessions/<int:session_id>/end")

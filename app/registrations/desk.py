@@ -16,7 +16,7 @@ from ..rules.venue import REPRESENTATIVES_IN_PRINCIPLE, cap_problems
 from ..timefmt import to_local
 from ..violations import RuleViolation
 from . import mails
-from .checks import admission_problems
+from .checks import admission_problems, same_name_and_phone, suspension_by_phone
 from .models import ACTIVE, OTHER_CHANNELS, REJECTED, SPEAK, Application, SpeakingRequest, Suspension
 from .placing import places_lost
 from .services import (
@@ -49,6 +49,7 @@ def record_other_channel(meeting, data: dict, *, actor, now: datetime | None = N
                                   **{k: keys[k] for k in ("email_key", "name_key", "phone_key", "org_key")})
     if not (keys["email_key"] or keys["phone_key"]):
         problems.append(Problem("phone", "contact_required"))
+    problems += heard_person_problems(meeting, keys, now)
     # Staff read the desk's own words, not the applicant's ("use the link in your e-mail").
     problems = [Problem(p.field, "already_applied_staff") if p.code == "already_applied" else p for p in problems]
     if problems:
@@ -64,6 +65,18 @@ def record_other_channel(meeting, data: dict, *, actor, now: datetime | None = N
                  now=now, organizer_id=meeting.organizer_id)
     mails.send_received(application, now=now)
     return application
+
+
+def heard_person_problems(meeting, keys: dict, now: datetime) -> list[Problem]:
+    """V5, V15 on the staff path: staff heard or saw the person, so the name and phone count as the
+    e-mail identity does online — the same name and phone as another active application, or a
+    suspension's phone (with its name, if it has one), refuse (online they only flag)."""
+    problems = []
+    if same_name_and_phone(meeting.id, keys["name_key"], keys["phone_key"]) is not None:
+        problems.append(Problem("phone", "already_applied_phone_staff"))
+    if suspension_by_phone(meeting.organizer_id, keys["name_key"], keys["phone_key"], now) is not None:
+        problems.append(Problem("phone", "suspended_phone_staff"))
+    return problems
 
 
 def decide_claim(request: SpeakingRequest, *, accept: bool, note: str, actor, now: datetime):

@@ -6,19 +6,22 @@ and a trailing abbreviation; what it cannot know (an old name, an English name) 
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
+from ..locking import lock_row
 from ..meetings.locks import lock_meeting
 from ..meetings.models import Meeting
 from ..rules import Problem
 from ..rules.names import clean_text, normalise_name
-from ..violations import RuleViolation
+from ..violations import RuleViolation, constraint_name
 from .groups import alias_map, canonical, group_keys
 from .models import ACTIVE, Application, GroupAlias
 from .services import reallocate_and_notify
 
 KEY_LIMIT = 120  # GroupAlias.alias_key, canonical_key
+ALIAS_UNIQUE = "uq_group_aliases_organizer_alias"
 
 
 def _names_problems(alias_name: str, canonical_name: str) -> list[Problem]:
@@ -39,6 +42,7 @@ def mark_same_group(organizer_id: int, alias_name: str, canonical_name: str, *, 
     problems = _names_problems(alias_name, canonical_name)
     if problems:
         raise RuleViolation(problems)
+    lock_row("organizers", organizer_id)  # two markings at once: the second reads the first's map
     aliases = alias_map(organizer_id)
     alias_key = normalise_name(alias_name)
     root, old_root = canonical(aliases, normalise_name(canonical_name)), canonical(aliases, alias_key)
@@ -56,15 +60,28 @@ def mark_same_group(organizer_id: int, alias_name: str, canonical_name: str, *, 
                        canonical_name=canonical_name, canonical_key=root, created_at=now,
                        actor_id=getattr(actor, "id", None))
     db.session.add(alias)
-    db.session.flush()
+    _flush_alias()
     audit.record(actor, "group.aliased", alias, {"alias": alias_name, "canonical": canonical_name,
                                                  "also_moved": len(moved)}, now=now, organizer_id=organizer_id)
     reallocate_groups(organizer_id, group_keys(organizer_id, root), now=now)
     return alias
 
 
+def _flush_alias():
+    # Under the organizer's lock the map cannot change meanwhile; should a name still be taken (a
+    # change made without the lock), the person is told, not shown a server error.
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        if constraint_name(error) == ALIAS_UNIQUE:
+            raise RuleViolation.one("alias_name", "group_alias_changed") from error
+        raise
+
+
 def unmark_same_group(alias: GroupAlias, *, actor, now: datetime):
     """Undo one alias: its name counts as a group of its own again, and the allocation runs again."""
+    lock_row("organizers", alias.organizer_id)
     details = {"alias": alias.alias_name, "canonical": alias.canonical_name}
     audit.record(actor, "group.alias_removed", alias, details, now=now, organizer_id=alias.organizer_id)
     organizer_id, keys = alias.organizer_id, [alias.alias_key, alias.canonical_key]

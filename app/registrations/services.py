@@ -148,7 +148,7 @@ def submit_application(meeting, data: dict, *, now: datetime) -> Application:
         raise RuleViolation([group_problem(meeting, taken)])
     pending = pending_confirmation(meeting.id, keys["email_key"], now=now)
     if pending is not None:  # one confirmation link per address and meeting: mail is no weapon
-        return resubmit_application(pending, data, now=now)
+        return resend_confirmation(pending, now=now)
     application = build_application(meeting, data, now=now)
     db.session.add(application)
     db.session.flush()
@@ -170,15 +170,11 @@ def pending_confirmation(meeting_id: int, email_key: str, *, now: datetime) -> A
         .order_by(Application.submitted_at.desc(), Application.id.desc()).limit(1)).first()
 
 
-def resubmit_application(pending: Application, data: dict, *, now: datetime) -> Application:
-    """Someone applied again with an address whose application waits for confirmation: the new
-    details replace the old ones (the confirmation page shows what is confirmed), and the same link
-    goes out again, at most once per mails.CONFIRMATION_RESEND_INTERVAL."""
-    columns, requests = application_content(pending.meeting, data, now=now)
-    for column, value in columns.items():
-        setattr(pending, column, value)
-    pending.requests = requests  # the old requests are deleted (delete-orphan)
-    db.session.flush()
+def resend_confirmation(pending: Application, *, now: datetime) -> Application:
+    """Someone applied again with an address whose application waits for confirmation: nothing of
+    it changes (a link confirms only the details it was sent for, and whoever typed the address need
+    not own the mailbox); its link goes out again, at most once per mails.CONFIRMATION_RESEND_INTERVAL.
+    To change the details its owner confirms, then cancels and applies again (V5, V6)."""
     sent = mails.send_confirmation_request(pending, now=now, again=True)
     audit.record(None, "registration.resubmitted", pending, {"kind": pending.kind, "mail_sent": sent is not None},
                  now=now, organizer_id=pending.meeting.organizer_id)

@@ -86,7 +86,25 @@ def upgrade():
     _rekey_emails(op.get_bind())
 
 
+def _clear_duplicate_name_phone_keys(conn):
+    """Since this revision two active applications of a meeting may share name and phone (review
+    flags); the older schema's unique index refuses that. The earliest keeps its phone key, the
+    others lose theirs (phone_key = '' is outside the index; the phone itself is kept)."""
+    applications = sa.table("applications", sa.column("id"), sa.column("meeting_id"), sa.column("status"),
+                            sa.column("name_key"), sa.column("phone_key"))
+    rows = conn.execute(sa.select(applications).where(applications.c.status == "active",
+                                                      applications.c.phone_key != "")
+                        .order_by(applications.c.id)).all()
+    seen = set()
+    for row in rows:
+        key = (row.meeting_id, row.name_key, row.phone_key)
+        if key in seen:
+            conn.execute(applications.update().where(applications.c.id == row.id).values(phone_key=""))
+        seen.add(key)
+
+
 def downgrade():
+    _clear_duplicate_name_phone_keys(op.get_bind())
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index('ix_applications_meeting_email_key')
         batch_op.create_index('uq_applications_active_name_phone_v5', ['meeting_id', 'name_key', 'phone_key'],

@@ -7,13 +7,14 @@ the suspension. Each test reproduces one weakness, on both engines.
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.audit import AuditEntry
 from app.registrations import desk
 from app.registrations import services as registrations
 from app.registrations.checks import admission_problems
-from app.violations import RuleViolation
+from app.violations import RuleViolation, message_for
 
 
 def suspend(make, meeting, **who):
@@ -53,12 +54,31 @@ def test_typing_another_persons_name_and_phone_does_not_take_their_place_V5(make
     assert flagged.target_id == owner.id and flagged.details["same_name_and_phone_as"] == squatter.id
 
 
-def test_staff_recording_the_same_name_and_phone_is_flagged_not_refused_V5(make, db):
+def test_staff_recording_the_same_name_and_phone_is_refused_with_staff_words_V5(app, make, db):
+    # Staff heard the caller: name and phone are verified on this path, so the second one is refused.
     meeting = make.open_meeting()
-    online = make.application(meeting, name="林志明", phone="0933111222")
-    recorded = desk.record_other_channel(meeting, make.application_data(
-        channel="phone", name="林志明", phone="0933-111-222", email=""), actor=None, now=make.now())
-    assert recorded.status == "active" and recorded.review_same_as_id == online.id
+    make.application(meeting, name="林志明", phone="0933111222")
+    with pytest.raises(RuleViolation) as refused:
+        desk.record_other_channel(meeting, make.application_data(
+            channel="phone", name="林志明", phone="0933-111-222", email=""), actor=None, now=make.now())
+    assert [(p.field, p.code) for p in refused.value.problems] == [("phone", "already_applied_phone_staff")]
+    with app.test_request_context(), force_locale("en"):
+        assert "reject it first" in message_for(refused.value.problems[0])
+    other = desk.record_other_channel(meeting, make.application_data(
+        channel="phone", name="林志明", phone="0933-999-888", email=""), actor=None, now=make.now())
+    assert other.status == "active"  # the same name with another phone is another person
+
+
+@pytest.mark.parametrize("suspended_name", ["鬧場者", ""])
+def test_staff_recording_a_suspended_persons_phone_is_refused_V15(app, make, db, suspended_name):
+    meeting = make.open_meeting()
+    suspend(make, meeting, name=suspended_name, phone="0955-123-456")
+    with pytest.raises(RuleViolation) as refused:
+        desk.record_other_channel(meeting, make.application_data(
+            channel="onsite", name="鬧場者", phone="0955123456", email=""), actor=None, now=make.now())
+    assert [(p.field, p.code) for p in refused.value.problems] == [("phone", "suspended_phone_staff")]
+    with app.test_request_context(), force_locale("en"):
+        assert "suspended" in message_for(refused.value.problems[0])
 
 
 def test_a_suspended_persons_phone_neither_refuses_nor_discloses_V15(make, db):

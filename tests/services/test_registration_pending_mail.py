@@ -64,18 +64,27 @@ def test_the_same_link_is_resent_once_the_interval_has_passed_V5(make, db, smtp)
     resent, = deliver(db, smtp, later + timedelta(minutes=1))
     assert links.read_token(confirm_link(resent), links.CONFIRM) == links.read_token(
         confirm_link(original), links.CONFIRM)  # the same application and nonce: the same link
-    assert db.session.get(Application, first.id).kind == "speak"  # the latest details are the ones confirmed
+    assert db.session.get(Application, first.id).kind == "speak"  # the details the link was sent for
 
 
-def test_applying_again_replaces_the_details_the_link_confirms_V5(make, db, smtp):
+def test_applying_again_never_changes_what_the_link_confirms_V5(make, db, smtp):
+    # Anyone can type another's address: the owner's link must confirm the owner's details only.
     meeting = make.open_meeting(cases=2)
     first = submit(make, meeting, make.now(), case_ids=[meeting.cases[0].id])
-    again = submit(make, meeting, make.now(), kind="observe", name="王小明", organisation="荒野保護協會",
-                   email="ming+fix@example.tw")
-    assert again.id == first.id and (again.kind, again.organisation, again.requests) == ("observe", "荒野保護協會", [])
-    confirmed = registrations.confirm_application(again, now=make.now())
-    assert confirmed.status == "active" and confirmed.outcome == "gallery"
-    assert db.session.scalar(select(func.count()).select_from(SpeakingRequest)) == 0
+    nonce = first.nonce
+    db.session.commit()
+    again = submit(make, meeting, make.now(), kind="observe", name="冒名者", organisation="荒野保護協會",
+                   phone="0900000000", email="ming+fix@example.tw")
+    db.session.commit()
+    db.session.expire_all()
+    kept = db.session.get(Application, first.id)
+    assert again.id == first.id and kept.nonce == nonce
+    assert (kept.kind, kept.name, kept.organisation, kept.phone) == ("speak", "王小明", "", first.phone)
+    assert [r.case_key for r in kept.requests] == [meeting.cases[0].id]
+    confirmed = registrations.confirm_application(kept, now=make.now())
+    assert confirmed.status == "active" and confirmed.name == "王小明"
+    assert db.session.scalar(select(func.count()).select_from(SpeakingRequest)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Application)) == 1
 
 
 def test_an_application_whose_link_expired_is_followed_by_a_new_one_V5(make, db, smtp):

@@ -255,3 +255,16 @@ def test_a_pool_move_that_cannot_be_is_refused_beside_the_field_and_changes_noth
     assert response.status_code == 400 and message in field_error(response, "pool_pool")
     assert fresh(person).pool == "online"
     assert count(AuditEntry, AuditEntry.action == "registration.pool_moved") == 0
+
+
+def test_recording_a_caller_heard_twice_is_refused_next_to_the_phone_V5(client, counties, sign_in, full):
+    meeting, _, _ = full
+    sign_in(counties.secretariat_a)
+    url = f"/staff/meetings/{meeting.id}/applications/new"
+    data = {"channel": "phone", "kind": "observe", "name": "來電民眾", "phone": "0922-333-444", "locale": "zh_Hant_TW"}
+    assert client.post(url, data=data).status_code == 302
+    response = client.post(url, data=data | {"phone": "0922333444"})
+    assert response.status_code == 400
+    assert field_error(response, "phone").startswith("Another active application for this meeting has the same name")
+    assert 'value="來電民眾"' in response.get_data(as_text=True)
+    assert count(Application, Application.name == "來電民眾") == 1

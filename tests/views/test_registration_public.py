@@ -410,7 +410,7 @@ def test_a_person_suspended_before_confirming_is_refused_neutrally_V15(visitor, 
     assert count(Application, Application.status == "active") == 0
 
 
-def test_applying_again_before_confirming_replaces_the_pending_application_and_mails_once_V5(visitor, make):
+def test_applying_again_before_confirming_keeps_the_pending_application_and_mails_once_V5(visitor, make):
     meeting = make.open_meeting()
     make.commit()
     apply(visitor, meeting)
@@ -422,7 +422,7 @@ def test_applying_again_before_confirming_replaces_the_pending_application_and_m
     assert count(OutboxMessage, OutboxMessage.topic == "registration.confirm_email") == 1
     assert visitor.post(first).status_code == 302
     assert count(Application, Application.status == "active") == 1
-    assert Application.query.one().kind == "observe"  # the link confirms the latest details
+    assert Application.query.one().kind == "speak"  # the link confirms the details it was sent for
 
 
 def test_a_pending_speaker_whose_group_got_a_speaker_meanwhile_is_refused_V5(visitor, make):

@@ -204,3 +204,38 @@ def test_admin_sees_every_account_and_the_actions(client, sign_in, counties):
     page = text_of(client.get(f"/staff/accounts/{counties.secretariat_a.id}"))
     assert "Disable the account" in page and "Save the role" in page
     assert flashes(client.get("/staff/accounts/")) == []
+
+
+@pytest.mark.parametrize("change", ["disable", "demote"])
+def test_an_admins_open_invitations_are_withdrawn_when_they_stop_being_admin(app, client, make, sign_in, counties,
+                                                                            smtp, change):
+    sign_in(counties.admin)
+    invite(client, counties)
+    path = invitation_path(app, smtp, make)
+    other = make.staff("admin")
+    if change == "disable":
+        team.disable(counties.admin, actor=other, now=make.now())
+    else:
+        team.change_role(counties.admin, role="planner", organizer=counties.a, actor=other, now=make.now())
+    make.commit()
+    assert StaffInvitation.query.one().withdrawn_at is not None
+    entry = AuditEntry.query.filter_by(action="account.invitation_withdrawn").one()
+    assert entry.actor_id == other.id and entry.details["count"] == 1
+    invitee = app.test_client()
+    assert invitee.get(path).status_code == 410
+    assert count(User, User.email == "new.clerk@county-a.gov.tw") == 0
+
+
+def test_an_invitation_is_refused_once_its_inviter_is_no_longer_an_active_admin(app, client, db, make, sign_in,
+                                                                              counties, smtp):
+    # Even if the withdrawal was missed (a direct database change): acceptance checks the inviter.
+    sign_in(counties.admin)
+    invite(client, counties)
+    path = invitation_path(app, smtp, make)
+    invitee = app.test_client()
+    assert invitee.get(path).status_code == 200
+    counties.admin.role, counties.admin.organizer = "planner", counties.a
+    db.session.commit()
+    response = invitee.post(path, data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert response.status_code == 410
+    assert count(User, User.email == "new.clerk@county-a.gov.tw") == 0

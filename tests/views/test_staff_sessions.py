@@ -157,3 +157,41 @@ def test_last_seen_is_refreshed_at_most_once_a_minute(app, db, clerk):
     assert seen > long_ago
     assert signed_in(client)
     assert fresh(record).last_seen_at == seen  # within the minute: no write
+
+
+def _age(record_id, **shift):
+    """Move a session's times into the past, as if the clock had run on."""
+    from app.extensions import db
+    record = db.session.get(StaffSession, record_id)
+    for column, delta in shift.items():
+        setattr(record, column, getattr(record, column) - delta)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("shift, reason", [
+    ({"last_seen_at": timedelta(hours=8, minutes=1)}, "idle_timeout"),
+    ({"created_at": timedelta(days=7, minutes=1)}, "lifetime_over"),
+])
+def test_a_session_ends_on_the_server_when_idle_or_too_old(app, clerk, shift, reason):
+    mine = sign_in_through_form(browser(app), clerk)
+    (record,) = StaffSession.query.all()
+    _age(record.id, last_seen_at=timedelta(hours=7, minutes=59))  # unused for less than 8 hours: still on
+    assert signed_in(mine)
+    _age(record.id, **shift)
+    response = mine.get("/staff/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/staff/login")
+    record = fresh(record)
+    assert record.ended_at is not None and record.end_reason == reason
+    entry = AuditEntry.query.filter_by(action="session.ended").one()
+    assert entry.details == {"session": record.id, "reason": reason} and entry.target_id == clerk.id
+
+
+def test_session_timeouts_are_configurable_and_the_sessions_page_shows_the_end(app, clerk):
+    app.config.update(STAFF_SESSION_IDLE_MINUTES=30, STAFF_SESSION_MAX_HOURS=2)
+    mine = sign_in_through_form(browser(app), clerk)
+    page = text_of(mine.get("/staff/security/sessions"))
+    assert "Ends unless used" in page
+    (record,) = StaffSession.query.all()
+    _age(record.id, last_seen_at=timedelta(minutes=31))
+    assert not signed_in(mine)
+    assert fresh(record).end_reason == "idle_timeout"

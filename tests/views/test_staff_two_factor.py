@@ -1,10 +1,13 @@
 """Two-factor sign-in (issue 7, item 11): password first, then a TOTP code (±1 step, each code once,
 rate-limited); staff may turn it on, admins must, and an admin can reset another account's."""
 import re
+import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
+from app.accounts.models import StaffSession
 from app.accounts.totp import code_at
 from app.audit import AuditEntry
 from app.meetings.models import Meeting
@@ -99,14 +102,39 @@ def test_the_code_step_is_rate_limited(app_with, make, planner):
     assert limited.get("/staff/").status_code == 302
 
 
-def test_the_code_step_needs_a_recent_password_step(client, make, planner):
+def test_the_code_step_needs_a_recent_password_step(client, db, make, planner):
     assert client.get("/staff/login/code").headers["Location"] == "/staff/login"
     password_step(client, planner)
-    with client.session_transaction() as session:
-        session["pending_sign_in"] = session["pending_sign_in"] | {"at": session["pending_sign_in"]["at"] - 301}
+    row = db.session.scalars(select(StaffSession).where(StaffSession.pending.is_(True))).one()
+    row.created_at -= timedelta(seconds=301)
+    db.session.commit()
     response = client.post("/staff/login/code", data={"code": code_at(TOTP_SECRET, make.now())})
     assert response.status_code == 302 and response.headers["Location"] == "/staff/login"
     assert not signed_in(client)
+
+
+def test_the_pending_step_is_kept_on_the_server_not_trusted_from_the_cookie(client, db, make, planner):
+    # Whoever can sign a cookie (the key leaked) must still not skip the password step.
+    with client.session_transaction() as session:
+        session["pending_sign_in"] = {"user": planner.id, "at": int(time.time()), "next": "/staff/",
+                                      "key": "forged-key"}
+    response = client.post("/staff/login/code", data={"code": code_at(TOTP_SECRET, make.now())})
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/login"
+    assert not signed_in(client)
+
+
+def test_a_pending_key_signs_nobody_in_and_goes_once_the_code_is_right(client, db, make, planner):
+    password_step(client, planner)
+    with client.session_transaction() as session:
+        key = session["pending_sign_in"]["key"]
+    other = client.application.test_client()
+    with other.session_transaction() as session:
+        session["staff_session"], session["_user_id"] = key, str(planner.id)
+    assert other.get("/staff/").status_code == 302
+    assert client.post("/staff/login/code", data={"code": code_at(TOTP_SECRET, make.now())}).status_code == 302
+    assert signed_in(client)
+    assert db.session.scalar(select(func.count()).select_from(StaffSession)
+                             .where(StaffSession.pending.is_(True))) == 0
 
 
 def test_an_account_disabled_between_the_steps_cannot_finish(client, db, make, planner):
