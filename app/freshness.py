@@ -19,6 +19,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.engine import Row
 
+from .extensions import db
+
 # Proxies may keep a public page 30 s and serve it 30 s more while they fetch a fresh one; a change
 # therefore reaches every visitor within a minute. Browsers revalidate with the ETag (a 304).
 PUBLIC_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=30"
@@ -88,6 +90,20 @@ def data_etag(*values) -> str:
     """A strong ETag for a page showing `values` to this visitor (language and address included)."""
     page = (code_version(), str(get_locale()), request.full_path, _plain(values))
     return hashlib.sha256(_serialised(page)).hexdigest()[:32]
+
+
+def reads_outside_a_transaction() -> None:
+    """Let this request's reads run without BEGIN and ROLLBACK (autocommit), as the bare baseline's do.
+
+    A public page only reads, a statement at a time: under PostgreSQL's READ COMMITTED each
+    statement sees its own snapshot whether or not a transaction surrounds them, so the page is the
+    same, minus two round trips. SQLAlchemy's documented per-session isolation setting; the pool
+    restores the connection's default when the request ends. Not when something (a signed-in
+    user's session check) already began a transaction.
+    """
+    session = db.session()  # this request's Session (the scoped_session proxies no in_transaction)
+    if not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def personal_request() -> bool:

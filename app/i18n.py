@@ -10,6 +10,7 @@ that runs at every render, inside any `force_locale`).
 from flask_babel import force_locale, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
+from markupsafe import Markup
 
 # Locale code -> Flask-Babel's translations for it. Flask-Babel keeps the same objects for the
 # whole process (one domain, one set of directories); this only finds them faster.
@@ -32,7 +33,9 @@ def catalogue(code: str | None = None):
         return _CATALOGUES[code]
     except KeyError:
         with force_locale(code):
-            translations = _CATALOGUES[code] = get_translations()
+            translations = get_translations()
+            if locale_code() == code:  # not the null translations of a moment without an app context
+                _CATALOGUES[code] = translations
         return translations
 
 
@@ -78,9 +81,29 @@ def _template_npgettext(context, message_context, singular, plural, num):
     return _template_catalogue(context).unpgettext(message_context, singular, plural, num)
 
 
+@pass_context
+def _newstyle_gettext(context, string, **variables):
+    # What jinja2.ext's newstyle gettext does, in one call instead of three (_ -> gettext -> ours).
+    text = _template_catalogue(context).ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
+@pass_context
+def _newstyle_ngettext(context, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    text = _template_catalogue(context).ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def register_template_gettext(app):
-    """Templates' _(), gettext and ngettext through the catalogues above (Jinja's documented hook;
-    Flask-Babel installed the i18n extension and its own, slower, callables)."""
+    """Templates' _(), gettext and ngettext through the catalogues above. Jinja's documented hook
+    installs them (replacing Flask-Babel's slower callables), newstyle as Flask-Babel has them;
+    `_`, gettext and ngettext, called hundreds of times a page, then go straight to the same work."""
     app.jinja_env.install_gettext_callables(
         gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True,
         pgettext=_template_pgettext, npgettext=_template_npgettext)
+    app.jinja_env.globals.update(_=_newstyle_gettext, gettext=_newstyle_gettext, ngettext=_newstyle_ngettext)

@@ -46,7 +46,7 @@ def iso(value: datetime | None) -> str:
 
 # Pure formatting, memoised by value and language: a list page formats the same few dozen
 # moments in every request, and each costs a time-zone conversion and a Babel call otherwise.
-# The results are exactly what the functions computed unmemoised (tests/test_timefmt_memo.py).
+# The results are exactly what the functions computed unmemoised (tests/test_fast_translations.py).
 @lru_cache(maxsize=16384)
 def _roc_date_in(value: date | datetime, code: str | None) -> str:
     day = to_local(value).date() if isinstance(value, datetime) else value

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..freshness import canonical_redirect, conditional_page
+from ..freshness import canonical_redirect, conditional_page, reads_outside_a_transaction
 from ..materials.models import Material
 from ..meetings.models import Meeting
 from ..rules.participation import PHASES, MeetingFact, participation
@@ -20,6 +20,7 @@ def index():
     """Every plan, national first, then by county (one query)."""
     if moved := canonical_redirect({}):
         return moved
+    reads_outside_a_transaction()
     plans = db.session.scalars(select(Plan).options(joinedload(Plan.organizer))
                                .order_by(Plan.county_code.is_not(None), Plan.county_code, Plan.name)).all()
     return conditional_page((plans, [plan.organizer for plan in plans]),
@@ -31,6 +32,7 @@ def show(plan_id):
     """A plan: where it stands, its statutory periods, its public meetings and materials (3 queries)."""
     if moved := canonical_redirect({}):
         return moved
+    reads_outside_a_transaction()
     plan = db.session.scalars(select(Plan).where(Plan.id == plan_id).options(joinedload(Plan.organizer))).first()
     if plan is None:
         abort(404)
