@@ -9,6 +9,7 @@ turns them into HTML (templates, translations, Python). A 304 saves the template
 import hashlib
 import io
 import pickle
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -16,6 +17,9 @@ from urllib.parse import urlencode
 from flask import Response, current_app, make_response, redirect, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy.engine import Row
+
+from .extensions import db
 
 # Proxies may keep a public page 30 s and serve it 30 s more while they fetch a fresh one; a change
 # therefore reaches every visitor within a minute. Browsers revalidate with the ETag (a 304).
@@ -41,19 +45,31 @@ def _column_keys(mapper) -> tuple[str, ...]:
     return tuple(attr.key for attr in mapper.column_attrs)
 
 
+_SEQUENCES = (tuple, Row)
+_SCALARS = frozenset((str, int, bool, float, type(None)))
+
+
 def _plain(value):
     """The values a page shows, with each ORM object replaced by its class name and column values
     (read from its __dict__: it was just loaded, and what is there is what the template will
-    show). Everything else is hashed through its repr: scalars, rows and named tuples of them."""
+    show), each named tuple or result row by its class name and fields, and each datetime by its
+    ISO 8601 form (exact to the microsecond, with its offset). Everything else (scalars) is hashed as
+    it is. Pickling a Row would pickle its result's metadata too, forty times the cost."""
     kind = type(value)
+    if kind in _SCALARS:
+        return value
     if kind is list or kind is tuple:
         return tuple(_plain(v) for v in value)
+    if kind is datetime:
+        return value.isoformat()
     if kind is dict:
         return tuple((k, _plain(v)) for k, v in value.items())
     mapper = getattr(kind, "__mapper__", None)
     if mapper is not None:
-        values = value.__dict__
-        return (kind.__name__, *(values.get(key) for key in _column_keys(mapper)))
+        return (kind.__name__, *[v.isoformat() if type(v) is datetime else v
+                                 for v in map(value.__dict__.get, _column_keys(mapper))])
+    if isinstance(value, _SEQUENCES):  # a named tuple (a page's lines), a result row
+        return (kind.__name__, *(_plain(v) for v in value))  # (a Row pickles with its whole result's metadata)
     return value
 
 
@@ -74,6 +90,20 @@ def data_etag(*values) -> str:
     """A strong ETag for a page showing `values` to this visitor (language and address included)."""
     page = (code_version(), str(get_locale()), request.full_path, _plain(values))
     return hashlib.sha256(_serialised(page)).hexdigest()[:32]
+
+
+def reads_outside_a_transaction() -> None:
+    """Let this request's reads run without BEGIN and ROLLBACK (autocommit), as the bare baseline's do.
+
+    A public page only reads, a statement at a time: under PostgreSQL's READ COMMITTED each
+    statement sees its own snapshot whether or not a transaction surrounds them, so the page is the
+    same, minus two round trips. SQLAlchemy's documented per-session isolation setting; the pool
+    restores the connection's default when the request ends. Not when something (a signed-in
+    user's session check) already began a transaction.
+    """
+    session = db.session()  # this request's Session (the scoped_session proxies no in_transaction)
+    if not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def personal_request() -> bool:

@@ -1,9 +1,9 @@
 """The names people read for the domain's codes (kinds, phases, statuses, stages …)."""
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from .audit import readable_details
+from .i18n import gettext
+from .i18n import lazy_gettext as _l  # Flask-Babel's, through a faster gettext (pages show many labels)
 
 LABELS = {
     "kind": {

@@ -2,9 +2,8 @@
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from .dbtypes import utcnow
-from .extensions import db
-from .freshness import canonical_redirect, conditional_page
-from .meetings.queries import MeetingFilters, public_meetings
+from .freshness import canonical_redirect, conditional_page, reads_outside_a_transaction
+from .meetings.queries import MeetingFilters, public_meeting_page
 from .web import LANG_COOKIE, safe_next
 
 bp = Blueprint("public", __name__)
@@ -15,8 +14,9 @@ def index():
     """Upcoming meetings, soonest first."""
     if moved := canonical_redirect({}):
         return moved
+    reads_outside_a_transaction()
     now = utcnow()
-    page = db.paginate(public_meetings(MeetingFilters(), now), page=1, per_page=10, error_out=False)
+    page = public_meeting_page(MeetingFilters(), now, per_page=10)
     return conditional_page((page.items, page.total, [m.registration_at(now) for m in page.items]),
                             lambda: render_template("public/index.html", page=page, now=now))
 

@@ -15,6 +15,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 # component and the components of lower tiers: never a higher tier, nor a sibling in its tier.
 TIERS = (
     ("rules",),
+    ("i18n",),
     ("config", "extensions", "dbtypes", "params", "counties", "timefmt", "urls"),
     ("audit", "locking", "violations"),
     ("outbox", "labels"),

@@ -3,9 +3,10 @@ small number of statements whatever the number of meetings, agenda items or case
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from math import ceil
 from typing import NamedTuple
 
-from sqlalchemy import Integer, Text, bindparam, cast, literal_column, null, select, type_coerce, union_all
+from sqlalchemy import Integer, Text, bindparam, cast, func, literal_column, null, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, load_only
 
 from ..counties import CODES
@@ -71,20 +72,65 @@ CARD_COLUMNS = (Meeting.kind, Meeting.phase, Meeting.title, Meeting.status, Meet
                 Meeting.plan_id)
 
 
-def public_meetings(filters: MeetingFilters, now: datetime):
-    """The select for public meetings matching the filters, in the order people expect, with the
-    columns their cards show and each one's plan names loaded in the same query."""
-    query = (select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES))
-             .options(load_only(*CARD_COLUMNS), joinedload(Meeting.plan).load_only(Plan.name, Plan.name_en)))
-    if filters.county:
-        query = query.join(Plan, Plan.id == Meeting.plan_id).where(Plan.county_code == filters.county)
-    if filters.plan:
-        query = query.where(Meeting.plan_id == filters.plan)
-    if filters.kind:
-        query = query.where(Meeting.kind == filters.kind)
-    if filters.when == "past":
-        return query.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-    return query.where(Meeting.ends_at >= now).order_by(Meeting.starts_at, Meeting.id)
+@dataclass
+class ListPage:
+    """One page of a meeting list: what the templates read of Flask-SQLAlchemy's Pagination."""
+
+    items: list[Meeting]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """The number of pages (0 when nothing matches)."""
+        return ceil(self.total / self.per_page) if self.total else 0
+
+
+def public_meeting_page(filters: MeetingFilters, now: datetime, per_page: int) -> ListPage:
+    """The page of public meetings `filters` asks for (past the last page: no meetings), in the
+    order people expect, with the columns their cards show and each one's plan names, and the
+    number of matching meetings: two statements."""
+    items, count = _list_statements(bool(filters.county), bool(filters.plan), bool(filters.kind),
+                                    filters.when == "past")
+    values = {"now": now, "county": filters.county, "plan": filters.plan, "kind": filters.kind}
+    params = {name: value for name, value in values.items() if value is not None}
+    total = db.session.execute(count, params).scalar_one()
+    meetings = db.session.scalars(items, {**params, "limit": per_page,
+                                          "offset": (filters.page - 1) * per_page}).all()
+    return ListPage(meetings, total, filters.page, per_page)
+
+
+def _is_public():
+    """Meeting.status among the public statuses, written into the SQL as constants (they are code,
+    plain words): an IN of bound values is re-expanded at every execution, some 60 µs each time."""
+    assert all(status.isidentifier() for status in PUBLIC_STATUSES)
+    return Meeting.status.in_([literal_column(f"'{status}'") for status in PUBLIC_STATUSES])
+
+
+# A list's statements are built once per combination of filters and run with their values bound:
+# building them (and their cache keys) cost more CPU than PostgreSQL spends answering them.
+@cache
+def _list_statements(county: bool, plan: bool, kind: bool, past: bool):
+    """The select of a page of public meetings and the count of all of them, for the filters in use."""
+    where = [_is_public(),
+             Meeting.ends_at < bindparam("now") if past else Meeting.ends_at >= bindparam("now")]
+    if plan:
+        where.append(Meeting.plan_id == bindparam("plan"))
+    if kind:
+        where.append(Meeting.kind == bindparam("kind"))
+
+    def matching(query):
+        if county:
+            query = query.join(Plan, Plan.id == Meeting.plan_id).where(Plan.county_code == bindparam("county"))
+        return query.where(*where)
+
+    order = (Meeting.starts_at.desc(), Meeting.id.desc()) if past else (Meeting.starts_at, Meeting.id)
+    items = (matching(select(Meeting)).order_by(*order)
+             .options(load_only(*CARD_COLUMNS), joinedload(Meeting.plan).load_only(Plan.name, Plan.name_en))
+             .limit(bindparam("limit")).offset(bindparam("offset")))
+    count = select(func.count()).select_from(matching(select(Meeting.id)).subquery())
+    return items, count
 
 
 def plan_choices() -> list:
@@ -156,7 +202,7 @@ class MeetingPage:
 
 @cache
 def _public_meeting_statement():
-    return (select(Meeting).where(Meeting.id == bindparam("meeting_id"), Meeting.status.in_(PUBLIC_STATUSES))
+    return (select(Meeting).where(Meeting.id == bindparam("meeting_id"), _is_public())
             .options(joinedload(Meeting.plan), joinedload(Meeting.organizer).joinedload(Organizer.profile)))
 
 

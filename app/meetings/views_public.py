@@ -11,12 +11,12 @@ from sqlalchemy import bindparam, select
 from ..counties import COUNTIES
 from ..dbtypes import utcnow
 from ..extensions import db
-from ..freshness import canonical_redirect, conditional_page
+from ..freshness import canonical_redirect, conditional_page, reads_outside_a_transaction
 from ..materials.models import Material
 from ..registrations.queries_public import allocated_speakers
 from ..rules.names import mask_name
 from ..rules.periods import cancellation_notice_by
-from .queries import current_departures, meeting_page, parse_filters, plan_choices, public_meetings
+from .queries import current_departures, meeting_page, parse_filters, plan_choices, public_meeting_page
 
 bp = Blueprint("meetings", __name__)
 
@@ -27,9 +27,9 @@ def index():
     filters, ignored = parse_filters(request.args)
     if not ignored and (moved := canonical_redirect(filters.as_args())):
         return moved
+    reads_outside_a_transaction()
     now = utcnow()
-    page = db.paginate(public_meetings(filters, now), page=filters.page,
-                       per_page=current_app.config["MEETINGS_PER_PAGE"], error_out=False)
+    page = public_meeting_page(filters, now, current_app.config["MEETINGS_PER_PAGE"])
     plans = plan_choices()
     # The cards say whether registration is open: that moves with the clock, the rows do not.
     states = [m.registration_at(now) for m in page.items]
@@ -45,6 +45,7 @@ def show(meeting_id):
     """One meeting: status, time, venue, registration window, agenda, cases, speakers, materials."""
     if moved := canonical_redirect({}):
         return moved
+    reads_outside_a_transaction()
     now = utcnow()
     data = meeting_page(meeting_id) or abort(404)
     meeting = data.meeting
