@@ -143,4 +143,5 @@ def canonical_redirect(args: dict) -> Response | None:
     if given == sorted((name, str(value)) for name, value in args.items()):
         return None
     expected = urlencode(args)
-    return redirect(request.path + (f"?{expected}" if expected else ""), 301)
+    # script_root: the portal may be mounted under a path (PUBLIC_BASE_URL may carry one).
+    return redirect(request.script_root + request.path + (f"?{expected}" if expected else ""), 301)

@@ -17,7 +17,9 @@ def index():
     reads_outside_a_transaction()
     now = utcnow()
     page = public_meeting_page(MeetingFilters(), now, per_page=10)
-    return conditional_page((page.items, page.total, [m.registration_at(now) for m in page.items]),
+    shown = (page.items, page.total, [m.registration_at(now) for m in page.items],
+             [(m.plan.id, m.plan.name, m.plan.name_en) for m in page.items])  # each card names its plan
+    return conditional_page(shown,
                             lambda: render_template("public/index.html", page=page, now=now))
 
 

@@ -113,6 +113,22 @@ def test_an_unchanged_page_is_a_304_with_the_same_etag(visitor, counties, url):
     assert visitor.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
 
 
+@pytest.mark.parametrize("url", ["/", "/meetings", "plan"])
+def test_a_renamed_plan_changes_the_etag_of_every_page_that_names_it(visitor, counties, db, url):
+    # The cards name each meeting's plan: a 304 after the plan is renamed would keep the old name.
+    url = f"/plans/{counties.plan_a.id}" if url == "plan" else url
+    first = visitor.get(url)
+    counties.plan_a.name = "甲縣國土計畫（第一次通盤檢討）"
+    db.session.commit()
+    again = visitor.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and "第一次通盤檢討" in again.get_data(as_text=True)
+
+
+def test_a_canonical_redirect_stays_under_the_path_the_portal_is_mounted_at(visitor, counties):
+    response = visitor.get("/meetings?utm_source=line", base_url="http://localhost/portal/")
+    assert response.status_code == 301 and response.headers["Location"] == "/portal/meetings"
+
+
 def test_each_language_has_its_own_etag(visitor, counties):
     url = f"/meetings/{counties.published_a.id}"
     chinese = visitor.get(url)
