@@ -473,6 +473,7 @@ def main() -> int:
     servers.GUNICORN_OPTIONS = (*WORKER_OPTIONS, "--keep-alive", "30", "--backlog", "2048", "--log-level", "warning")
     secret = secrets.token_hex(32)
     portal_env = {"DATABASE_URL": url, "PORTAL_ENV": "production", "SECRET_KEY": secret,
+                  "PUBLIC_BASE_URL": "https://participation.example.gov.tw",  # production requires it
                   "RATELIMIT_ENABLED": "0", "SESSION_COOKIE_SECURE": "0"}
     runs, every_run, started_servers, noisy_pairs = [], [], [], 0
     spare = iter(meetings)
