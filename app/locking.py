@@ -43,6 +43,23 @@ def lock_row(table_name: str, row_id: int):
         raise
 
 
+def lock_and_load(model, row_id: int):
+    """Take the lock on one row of `model` for the rest of the transaction and return the row,
+    freshly loaded (on PostgreSQL in the same statement: SELECT … FOR UPDATE); Busy if not had in time."""
+    session = db.session
+    try:
+        if session.get_bind().dialect.name == "sqlite":
+            _begin_immediate(session)
+            return session.get(model, row_id, populate_existing=True)
+        session.execute(text(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}"))
+        return session.get(model, row_id, populate_existing=True, with_for_update=True)
+    except OperationalError as error:
+        session.rollback()
+        if is_lock_error(error):
+            raise Busy() from error
+        raise
+
+
 def _begin_immediate(session):
     # pysqlite opens an SQLite transaction only before its first write, and a transaction that has
     # written already holds the database's write lock (so its reads are current). Otherwise begin

@@ -3,7 +3,7 @@
 The map is kept flat — every alias points at a key that is no alias — so one lookup resolves a key
 (group_names.mark_same_group keeps it so).
 """
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..extensions import db
 from .models import GroupAlias
@@ -22,14 +22,16 @@ def canonical(aliases: dict[str, str], key: str) -> str:
 
 
 def group_keys(organizer_id: int, key: str) -> list[str]:
-    """Every key that names the same group as `key` at the organizer's meetings (the key included)."""
+    """Every key that names the same group as `key` at the organizer's meetings (the key included),
+    in one query: the key's own alias row, and every alias of its canonical key."""
     if not key:
         return []
-    root = db.session.scalar(select(GroupAlias.canonical_key).where(
-        GroupAlias.organizer_id == organizer_id, GroupAlias.alias_key == key)) or key
-    others = db.session.scalars(select(GroupAlias.alias_key).where(
-        GroupAlias.organizer_id == organizer_id, GroupAlias.canonical_key == root))
-    return sorted({root, key, *others})
+    root_of_key = (select(GroupAlias.canonical_key)
+                   .where(GroupAlias.organizer_id == organizer_id, GroupAlias.alias_key == key).scalar_subquery())
+    rows = db.session.execute(select(GroupAlias.alias_key, GroupAlias.canonical_key).where(
+        GroupAlias.organizer_id == organizer_id,
+        or_(GroupAlias.alias_key == key, GroupAlias.canonical_key == key, GroupAlias.canonical_key == root_of_key)))
+    return sorted({key, *(name for row in rows for name in row)})
 
 
 def aliases_of(organizer_id: int) -> list[GroupAlias]:
