@@ -41,3 +41,15 @@ def test_printed_sheet_has_the_meeting_on_every_page_and_no_site_header(page, li
     for caption in captions[-3:]:
         assert caption in whole
     assert whole.endswith("12345")  # the committee table's five numbered blank rows close the sheet
+
+
+def test_printed_rows_are_never_split_across_pages(page, live_server):
+    sign_in(page, "yilan@demo.landuse.tw")
+    page.goto(f"/staff/meetings/{live_server.ids['open_hearing']}/sign-in-sheet")
+    page.emulate_media(media="print")
+    styles = page.evaluate("""() => [...document.querySelectorAll('table.sign-in tbody tr')].map(
+        row => getComputedStyle(row).breakInside)""")
+    assert styles and set(styles) == {"avoid"}
+    assert set(page.evaluate("""() => [...document.querySelectorAll('table.sign-in thead')].map(
+        head => getComputedStyle(head).display)""")) == {"table-header-group"}
+    expect(page.locator(".site-header")).to_be_hidden()
