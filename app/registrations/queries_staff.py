@@ -195,29 +195,53 @@ def mail_history(application: Application) -> list[OutboxMessage]:
 
 @dataclass
 class SignInSection:
-    """One part of the sign-in sheet: the speakers of one case, or the gallery, or the overflow room."""
+    """One part of the sign-in sheet: the speakers of one case, its waiting list, the gallery or the overflow room."""
 
-    kind: str  # "speak", "gallery" or "overflow"
+    kind: str  # "speak", "waiting", "gallery" or "overflow"
     case_title: str
     rows: list  # (position, pool or "", application), in place order
 
 
+@dataclass
+class BlankSection:
+    """Blank rows at the end of the sign-in sheet, for people not on the list (walk-ins, agencies, committee)."""
+
+    kind: str  # "walk_in", "agency" or "committee"
+    rows: list  # the organisation to print in each blank row ("" for none)
+
+
+WAITING = "waiting"
+WALK_IN_ROWS, SPARE_AGENCY_ROWS, COMMITTEE_ROWS = 10, 3, 5
+
+
 def sign_in_sections(meeting) -> list[SignInSection]:
     """Everyone holding a place (V2): speakers per case in place order (online, then other channels),
-    then observers in the gallery, then in the overflow room (V7)."""
+    each case's waiting list for filling no-shows, then observers in the gallery and in the overflow
+    room (V7). A section nobody is in is left out."""
     titles = {c.id: c.title for c in meeting.cases} or {0: meeting.title}
-    by_case = {key: [] for key in titles}
+    by_case = {(key, outcome): [] for key in titles for outcome in (rules.ALLOCATED, rules.WAITLISTED)}
     observers = {rules.GALLERY: [], rules.OVERFLOW: []}
     for application in active_applications(meeting.id):
         if application.kind == SPEAK:
             for request in application.requests:
-                if request.active and request.outcome == rules.ALLOCATED and request.case_key in by_case:
-                    by_case[request.case_key].append((request.position, application.pool, application))
+                if request.active and (request.case_key, request.outcome) in by_case:
+                    by_case[request.case_key, request.outcome].append((request.position, application.pool, application))
         elif application.outcome in observers:
             observers[application.outcome].append((application.position, "", application))
     pool_order = {rules.ONLINE: 0, rules.OTHER: 1}
-    sections = [SignInSection(SPEAK, titles[key], sorted(rows, key=lambda r: (
-        pool_order[r[1]], queue_of(key, r[1], r[2].interest_group)[2], r[0])))
-                for key, rows in by_case.items()]
-    return sections + [SignInSection(outcome, "", sorted(rows, key=lambda r: r[0]))
-                       for outcome, rows in observers.items()]
+    speakers = [SignInSection(SPEAK if outcome == rules.ALLOCATED else WAITING, titles[key], sorted(
+        by_case[key, outcome], key=lambda r: (pool_order[r[1]], queue_of(key, r[1], r[2].interest_group)[2], r[0])))
+                for key in titles for outcome in (rules.ALLOCATED, rules.WAITLISTED)]
+    sections = speakers + [SignInSection(outcome, "", sorted(rows, key=lambda r: r[0]))
+                           for outcome, rows in observers.items()]
+    return [section for section in sections if section.rows]
+
+
+def blank_sections(meeting) -> list[BlankSection]:
+    """Blank rows for walk-ins, for the agencies asked to attend (one per suggested seat, W3, or a few
+    spare) and for committee members."""
+    agencies = [" ".join(filter(None, (row.agency, row.unit))) for row in meeting.suggested_attendance
+                for _ in range(row.seats)]
+    return [BlankSection("walk_in", [""] * WALK_IN_ROWS),
+            BlankSection("agency", agencies or [""] * SPARE_AGENCY_ROWS),
+            BlankSection("committee", [""] * COMMITTEE_ROWS)]

@@ -29,6 +29,7 @@ from .forms_staff import (
 from .models import Application, Suspension
 from .queries_staff import (
     audit_history,
+    blank_sections,
     desk_query,
     desk_summary,
     mail_history,
@@ -187,7 +188,8 @@ def export(meeting_id, fmt):
 def sign_in_sheet(meeting_id):
     """A printable sheet for the sign-in desk (V2): everyone holding a place, with a signature column."""
     meeting = _desk_meeting(meeting_id)
-    return render_template("desk/sign_in_sheet.html", meeting=meeting, sections=sign_in_sections(meeting))
+    return render_template("desk/sign_in_sheet.html", meeting=meeting, sections=sign_in_sections(meeting),
+                           blanks=blank_sections(meeting))
 
 
 @bp.get("/suspensions")
