@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from .accounts.models import StaffInvitation, User
 from .extensions import db
-from .labels import PURGED_APPLICANT, UNNAMED_RECORD, audit_sentence
+from .labels import PURGED_APPLICANT, UNNAMED_RECORD, audit_details, audit_sentence
 from .materials.models import Material
 from .meetings.models import Meeting
 from .plans.models import Plan
@@ -42,3 +42,19 @@ def audit_sentences(entries) -> dict[int, str]:
     """Each entry's sentence in the reader's language, by entry id."""
     names = _names(entries)
     return {e.id: audit_sentence(e.action, names.get((e.target_type, e.target_id)) or _fallback(e)) for e in entries}
+
+
+# Details that hold the id of another application: shown as that applicant's name.
+APPLICATION_DETAILS = ("same_name_and_phone_as",)
+
+
+def audit_detail_pairs(entries) -> dict[int, list[tuple[str, str]]]:
+    """Each entry's details in words (labels.audit_details), with applications named, by entry id: one query."""
+    ids = {v for e in entries for k, v in (e.details or {}).items() if k in APPLICATION_DETAILS and isinstance(v, int)}
+    names = dict(db.session.execute(select(Application.id, Application.name).where(Application.id.in_(ids))).all()) \
+        if ids else {}
+    named = {}
+    for e in entries:
+        details = {k: (names.get(v) or v) if k in APPLICATION_DETAILS else v for k, v in (e.details or {}).items()}
+        named[e.id] = audit_details(details)
+    return named

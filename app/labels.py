@@ -224,7 +224,7 @@ DETAIL_NAMES = {
     "after": _l("After"), "stage": _l("Stage"), "table": _l("Part"), "seats": _l("Seats"),
     "agency": _l("Agency"), "format": _l("Format"), "late": _l("Late"), "by_staff": _l("By staff"),
     "mail_sent": _l("E-mail sent"), "sent_by": _l("Sent by"), "rows": _l("Rows"), "owner": _l("Belongs to"),
-    "same_name_and_phone_as": _l("Same name and phone as application"),
+    "same_name_and_phone_as": _l("Same name and phone as the application of"),
     "comment_minutes": _l("Minutes of public comment"), "case_ids": _l("Cases"), "status": _l("Status"),
     "pool": _l("Pool"), "party_concerned": _l("Party concerned"),
 }

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import audit
 from ..accounts.access import require, scoped_or_404
-from ..audit_sentences import audit_sentences
+from ..audit_sentences import audit_detail_pairs, audit_sentences
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import form_status, submit
@@ -113,7 +113,7 @@ def render_application(application, status=200, claim_forms=None, **forms):
     history = audit_history(application)
     return render_template("desk/application.html", application=application, meeting=application.meeting,
                            claim_forms=claims | (claim_forms or {}), history=history,
-                           sentences=audit_sentences(history),
+                           sentences=audit_sentences(history), details=audit_detail_pairs(history),
                            mails=mail_history(application), **forms), status
 
 

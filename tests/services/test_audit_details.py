@@ -34,4 +34,4 @@ def test_detail_names_are_words_in_the_readers_language(app):
         flask_babel.refresh()
         pairs = audit_details({"kind": "speak", "same_name_and_phone_as": 11, "before": {"title": "舊"}})
     names = [name for name, _ in pairs]
-    assert names == ["類型", "姓名及電話與此申請相同", "修改前 · 名稱"] and pairs[0][1] != "speak"
+    assert names == ["類型", "姓名及電話相同的申請人", "修改前 · 名稱"] and pairs[0][1] != "speak"

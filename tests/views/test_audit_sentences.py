@@ -45,7 +45,7 @@ def test_application_history_reads_as_sentences_in_chinese(client, counties, sig
 
 def test_audit_log_names_records_in_words_and_unknown_actions_read_as_a_sentence(client, db, make, counties,
                                                                                  sign_in, confirmed):
-    audit.record(counties.secretariat_a, "registration.something_new", confirmed, {"same_name_and_phone_as": 11},
+    audit.record(counties.secretariat_a, "registration.something_new", confirmed, {"same_name_and_phone_as": confirmed.id},
                  organizer_id=counties.a.id)
     make.commit()
     sign_in(counties.secretariat_a)
@@ -56,7 +56,7 @@ def test_audit_log_names_records_in_words_and_unknown_actions_read_as_a_sentence
     assert "A change to “王小明” was recorded" in cells  # an action with no sentence yet: words, not its code
     assert "The meeting “甲縣公開公聽會” was created" in cells
     assert not RAW_CODE.search(" ".join(cells)) and "applications #" not in body
-    assert "same_name_and_phone_as" not in body and "Same name and phone as application" in body
+    assert "same_name_and_phone_as" not in body and "<dt>Same name and phone as the application of</dt><dd>王小明</dd>" in body
     assert count_entries(db) > 3
 
 
