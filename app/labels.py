@@ -162,6 +162,83 @@ LABELS = {
 }
 
 
+# Each audit entry as a sentence in the reader's language, naming its record in words (issue 9, item 13).
+AUDIT_SENTENCES = {
+    "meeting.created": _l("The meeting “%(name)s” was created"),
+    "meeting.updated": _l("The details of the meeting “%(name)s” were changed"),
+    "meeting.published": _l("The meeting “%(name)s” was published"),
+    "meeting.postponed": _l("The meeting “%(name)s” was postponed"),
+    "meeting.cancelled": _l("The meeting “%(name)s” was cancelled"),
+    "meeting.agenda_item_added": _l("An agenda item was added to the meeting “%(name)s”"),
+    "meeting.agenda_item_changed": _l("An agenda item of the meeting “%(name)s” was changed"),
+    "meeting.case_added": _l("A case was added to the meeting “%(name)s”"),
+    "meeting.case_changed": _l("A case of the meeting “%(name)s” was changed"),
+    "meeting.attendance_suggested": _l("Suggested attendance was added to the meeting “%(name)s”"),
+    "meeting.attendance_changed": _l("Suggested attendance at the meeting “%(name)s” was changed"),
+    "meeting.part_removed": _l("An agenda item, case or attendance row was removed from the meeting “%(name)s”"),
+    "meeting.caps_changed": _l("The number of speaking places at the meeting “%(name)s” was changed"),
+    "material.attached": _l("The material “%(name)s” was added"),
+    "material.changed": _l("The material “%(name)s” was changed"),
+    "material.removed": _l("The material “%(name)s” was removed"),
+    "plan.created": _l("The plan “%(name)s” was created"),
+    "plan.updated": _l("The plan “%(name)s” was changed"),
+    "rule_profile.updated": _l("The rule profile was changed"),
+    "staff.created": _l("The staff account of %(name)s was created"),
+    "staff.signed_in": _l("%(name)s signed in"),
+    "staff.password_changed": _l("%(name)s changed their password"),
+    "session.ended": _l("Sign-in sessions of %(name)s were ended"),
+    "totp.enabled": _l("%(name)s turned on two-factor sign-in"),
+    "totp.disabled": _l("%(name)s turned off two-factor sign-in"),
+    "totp.reset": _l("The two-factor sign-in of %(name)s was reset"),
+    "account.invited": _l("%(name)s was invited to a staff account"),
+    "account.invitation_accepted": _l("%(name)s accepted the invitation and set a password"),
+    "account.invitation_withdrawn": _l("The invitation of %(name)s was withdrawn"),
+    "account.role_changed": _l("The role of %(name)s was changed"),
+    "account.disabled": _l("The account of %(name)s was disabled"),
+    "account.enabled": _l("The account of %(name)s was enabled"),
+    "registration.submitted": _l("%(name)s applied; the e-mail confirmation is awaited"),
+    "registration.resubmitted": _l("%(name)s applied again before confirming"),
+    "registration.confirmed": _l("The application of %(name)s was confirmed"),
+    "registration.recorded": _l("The application of %(name)s was recorded from another channel"),
+    "registration.cancelled": _l("The application of %(name)s was cancelled"),
+    "registration.rejected": _l("The application of %(name)s was rejected"),
+    "registration.claim_decided": _l("The party-concerned claim of %(name)s was decided"),
+    "registration.pool_moved": _l("The application of %(name)s was moved to another pool"),
+    "registration.flagged": _l("The application of %(name)s was marked for staff to check who the applicant is"),
+    "registration.exported": _l("The list of applications to the meeting “%(name)s” was downloaded"),
+    "registration.purged": _l("Applicants' personal data for the meeting “%(name)s” were deleted a year after it"),
+    "registration.reallocated": _l("Places at the meeting “%(name)s” were allocated again"),
+    "suspension.created": _l("%(name)s was suspended from applying"),
+    "suspension.lifted": _l("The suspension of %(name)s was lifted"),
+    "group.aliased": _l("“%(name)s” was marked as the same group as another name"),
+    "group.alias_removed": _l("“%(name)s” is no longer marked as the same group as another name"),
+}
+UNKNOWN_AUDIT_SENTENCE = _l("A change to “%(name)s” was recorded")
+UNNAMED_RECORD = _l("a record no longer on file")
+PURGED_APPLICANT = _l("an applicant whose personal data were deleted")
+# What the names of an audit entry's details read as (codes become words); others are shown with spaces.
+DETAIL_NAMES = {
+    "kind": _l("Kind"), "claim": _l("Claim"), "channel": _l("Channel"), "from": _l("From"), "to": _l("To"),
+    "role": _l("Role"), "reason": _l("Reason"), "title": _l("Title"), "email": _l("E-mail"), "name": _l("Name"),
+    "count": _l("Number"), "fields": _l("Fields"), "until": _l("Until"), "before": _l("Before"),
+    "after": _l("After"), "stage": _l("Stage"), "table": _l("Part"), "seats": _l("Seats"),
+    "agency": _l("Agency"), "format": _l("Format"), "late": _l("Late"), "by_staff": _l("By staff"),
+    "mail_sent": _l("E-mail sent"), "sent_by": _l("Sent by"), "rows": _l("Rows"), "owner": _l("Belongs to"),
+    "same_name_and_phone_as": _l("Same name and phone as the application of"),
+    "comment_minutes": _l("Minutes of public comment"), "case_ids": _l("Cases"), "status": _l("Status"),
+    "pool": _l("Pool"), "party_concerned": _l("Party concerned"),
+}
+
+
+def audit_sentence(action: str, name: str) -> str:
+    """An audit entry as a sentence naming its record; an unknown action still reads as words."""
+    return str(AUDIT_SENTENCES.get(action, UNKNOWN_AUDIT_SENTENCE) % {"name": name})
+
+
+def _detail_name(name: str) -> str:
+    parts = [str(DETAIL_NAMES.get(part, part.replace("_", " "))) for part in name.split(".")]
+    return " · ".join(parts)
+
 # The label groups that name the values of an audit entry's details, tried in order (codes become words).
 DETAIL_LABELS = {"kind": ("application_kind", "kind"), "claim": ("claim",), "channel": ("channel",),
                  "from": ("pool", "status"), "to": ("pool", "status"), "role": ("role",), "reason": ("session_end",)}
@@ -177,7 +254,7 @@ def audit_details(details: dict) -> list[tuple[str, str]]:
         else:
             groups = DETAIL_LABELS.get(name.rsplit(".", 1)[-1], ())
             value = next((str(LABELS[g][value]) for g in groups if value in LABELS[g]), value)
-        pairs.append((name, value))
+        pairs.append((_detail_name(name), value))
     return pairs
 
 

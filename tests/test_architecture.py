@@ -30,7 +30,7 @@ TIER = {component: level for level, names in enumerate(TIERS) for component in n
 # The assembly of the application: it may import anything, and nothing imports it but itself.
 TOP = {"app", "app.setup", "app.models", "app.cli", "app.demo"}
 # Web-side helpers that several blueprints share (besides blueprint and form modules).
-WEB_HELPERS = {"app.formflow", "app.freshness", "app.meetings.staff_pages", "app.meetings.public_pages", "app.web"}
+WEB_HELPERS = {"app.audit_sentences", "app.formflow", "app.freshness", "app.meetings.staff_pages", "app.meetings.public_pages", "app.web"}
 
 STDLIB = set(sys.stdlib_module_names)
 # Libraries a rule may use: pure functions of their arguments (OpenCC folds Simplified characters).

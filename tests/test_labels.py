@@ -23,3 +23,10 @@ def test_every_recorded_action_has_a_label():
     actions = recorded_actions()
     assert len(actions) >= 15
     assert sorted(actions - set(LABELS["action"])) == []
+
+
+def test_every_recorded_action_has_a_sentence_naming_its_record():
+    from app.labels import AUDIT_SENTENCES
+    assert sorted(recorded_actions() - set(AUDIT_SENTENCES)) == []
+    assert all("%(name)s" in str(s.msgid if hasattr(s, "msgid") else s) or key == "rule_profile.updated"
+               for key, s in AUDIT_SENTENCES.items())

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.access import require
 from ..audit import AuditEntry
+from ..audit_sentences import audit_detail_pairs, audit_sentences
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import form_status, submit
@@ -57,5 +58,7 @@ def audit_log():
     if not current_user.is_admin:
         query = query.where(AuditEntry.organizer_id == current_user.organizer_id)
     entries = db.session.scalars(query.limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE)).all()
-    return render_template("staff/audit.html", entries=entries[:AUDIT_PAGE], page=page,
-                           has_next=len(entries) > AUDIT_PAGE)
+    entries, has_next = entries[:AUDIT_PAGE], len(entries) > AUDIT_PAGE
+    return render_template("staff/audit.html", entries=entries, sentences=audit_sentences(entries), page=page,
+                           details=audit_detail_pairs(entries),
+                           has_next=has_next)

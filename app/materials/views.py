@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from ..accounts.access import require, scoped_or_404
+from ..accounts.access import may, require, scoped_or_404
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import form_status, submit
@@ -48,6 +48,8 @@ def _owner_or_404(kind: str, owner_id: int):
 def _back(owner):
     if isinstance(owner, Meeting):
         return url_for("meetings_staff.manage", meeting_id=owner.id)
+    if not may(current_user, "plan.manage", owner.organizer_id):  # a secretariat may add documents, not edit the plan
+        return url_for("plans_staff.index")
     return url_for("plans_staff.edit", plan_id=owner.id)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.access import require, scoped_or_404
 from ..audit import AuditEntry
+from ..audit_sentences import audit_sentences
 from ..extensions import db
 from ..materials.models import Material
 from .forms import AgendaItemForm, AttendanceForm, CancelForm, CaseForm, PostponeForm, PublishForm
@@ -30,4 +31,4 @@ def render_manage(meeting, status=200, **forms):
         .where(AuditEntry.target_type == "meetings", AuditEntry.target_id == meeting.id)
         .order_by(AuditEntry.id.desc()).limit(50)).all()
     return render_template("staff/meeting_manage.html", meeting=meeting, materials=materials, history=history,
-                           **forms), status
+                           sentences=audit_sentences(history), **forms), status

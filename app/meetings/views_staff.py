@@ -12,6 +12,7 @@ from ..extensions import db
 from ..formflow import form_status, submit
 from ..params import page_number
 from ..plans.models import Organizer, Plan
+from ..registrations.dashboard import meeting_counts
 from ..rules.participation import may_hold_meetings_on
 from ..rules.publication import STATUSES
 from ..timefmt import from_local, to_local
@@ -22,6 +23,7 @@ from .staff_pages import managed_meeting, render_manage
 
 bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
 DASHBOARD_PAGE_SIZE = 50
+UPCOMING_SIZE = 10
 bp.before_request(login_required(lambda: None))
 
 
@@ -44,7 +46,19 @@ def dashboard():
     def page_args(**override):
         values = {"status": status, "page": number} | override
         return {k: v for k, v in values.items() if v and not (k == "page" and v == 1)}
-    return render_template("staff/dashboard.html", page=page, status=status, page_args=page_args)
+    upcoming = _upcoming() if not status and number == 1 else []
+    return render_template("staff/dashboard.html", page=page, status=status, page_args=page_args,
+                           upcoming=upcoming, counts=meeting_counts(upcoming))
+
+
+def _upcoming():
+    """The meetings still to come that are not cancelled, soonest first (issue 9, item 13)."""
+    query = (select(Meeting).options(joinedload(Meeting.plan), joinedload(Meeting.organizer))
+             .where(Meeting.ends_at >= utcnow(), Meeting.status != "cancelled")
+             .order_by(Meeting.starts_at, Meeting.id).limit(UPCOMING_SIZE))
+    if not current_user.is_admin:
+        query = query.where(Meeting.organizer_id == current_user.organizer_id)
+    return db.session.scalars(query).all()
 
 
 def _plan_and_organizer_choices(form):

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import audit
 from ..accounts.access import require, scoped_or_404
+from ..audit_sentences import audit_detail_pairs, audit_sentences
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import form_status, submit
@@ -110,8 +111,10 @@ def render_application(application, status=200, claim_forms=None, **forms):
     forms = {name: forms.get(name) or cls(formdata=None) for name, cls in defaults.items()} | {
         "pool_form": forms.get("pool_form") or PoolForm(formdata=None, data={"pool": application.pool})}
     claims = {r.id: ClaimForm(formdata=None, request_id=r.id) for r in application.requests if r.party_concerned}
+    history = audit_history(application)
     return render_template("desk/application.html", application=application, meeting=application.meeting,
-                           claim_forms=claims | (claim_forms or {}), history=audit_history(application),
+                           claim_forms=claims | (claim_forms or {}), history=history,
+                           sentences=audit_sentences(history), details=audit_detail_pairs(history),
                            mails=mail_history(application), **forms), status
 
 

@@ -21,5 +21,17 @@ def test_coded_values_are_shown_in_words_and_other_text_as_it_is(app):
         flask_babel.refresh()
         pairs = audit_details({"from": "published", "to": "postponed", "kind": "speak", "claim": "accepted",
                                "channel": "phone", "late": True, "by_staff": False, "reason": "颱風"})
-    assert pairs == [("from", "Published"), ("to", "Postponed"), ("kind", "speak"), ("claim", "Claim accepted"),
-                     ("channel", "Telephone"), ("late", "yes"), ("by_staff", "no"), ("reason", "颱風")]
+    # Names in words too, never the stored key (issue 9, item 13).
+    assert pairs == [("From", "Published"), ("To", "Postponed"), ("Kind", "speak"), ("Claim", "Claim accepted"),
+                     ("Channel", "Telephone"), ("Late", "yes"), ("By staff", "no"), ("Reason", "颱風")]
+
+
+def test_detail_names_are_words_in_the_readers_language(app):
+    import flask_babel
+
+    from app.labels import audit_details
+    with app.test_request_context(headers={"Cookie": "lang=zh_Hant_TW"}):
+        flask_babel.refresh()
+        pairs = audit_details({"kind": "speak", "same_name_and_phone_as": 11, "before": {"title": "舊"}})
+    names = [name for name, _ in pairs]
+    assert names == ["類型", "姓名及電話相同的申請人", "修改前 · 名稱"] and pairs[0][1] != "speak"

@@ -219,15 +219,15 @@ def test_application_page_shows_personal_data_history_and_who_was_told(client, c
     assert response.status_code == 200
     body = text_of(response)
     assert people[4].email in body and people[4].check_in_code in body
-    for action in ("Application submitted, awaiting e-mail confirmation", "Application confirmed"):
-        assert action in body
+    for action in ("applied; the e-mail confirmation is awaited", "was confirmed"):  # sentences (issue 9, item 13)
+        assert f"{people[4].name} {action}" in body or f"The application of {people[4].name} {action}" in body
     for topic in ("Confirm the e-mail address", "Application received", "Place lost: waiting list"):
         assert f'<td data-label="Topic">{topic}</td>' in response.get_data(as_text=True)
     claimant_page = client.get(f"/staff/applications/{claimant.id}").get_data(as_text=True)
     assert "<dd>Claim accepted</dd>" in claimant_page and "<dd>accepted</dd>" not in claimant_page
     assert "Waiting to be sent" in body
     body = text_of(client.get(f"/staff/applications/{claimant.id}"))
-    assert "Decided a party-concerned claim" in body and "持有地籍資料" in body
+    assert f"The party-concerned claim of {claimant.name} was decided" in body and "持有地籍資料" in body
     assert "我的土地在計畫範圍內" in body and counties.secretariat_a.name in body
     assert f'href="/staff/suspensions/new?application={claimant.id}"' in body
 
