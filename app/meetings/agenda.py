@@ -111,7 +111,7 @@ def change_suggested_attendance(meeting: Meeting, row: SuggestedAttendance, *, a
 def remove_part(meeting: Meeting, part, *, actor, now: datetime):
     """Remove an agenda item, case or suggested-attendance row from its meeting. A case may be refused
     removal by a receiver of signals.case_removing (people still apply to speak on it)."""
-    kind = type(part).__tablename__
+    kind, part_id = type(part).__tablename__, part.id  # read before the delete: the row is gone after it
     if kind == "review_cases":
         signals.case_removing.send(part)
     db.session.delete(part)
@@ -120,7 +120,7 @@ def remove_part(meeting: Meeting, part, *, actor, now: datetime):
     if kind in ("agenda_items", "review_cases"):
         _renumber(meeting.agenda_items if kind == "agenda_items" else meeting.cases)
     touch(meeting, now)
-    audit.record(actor, "meeting.part_removed", meeting, {"table": kind, "id": part.id}, now=now)
+    audit.record(actor, "meeting.part_removed", meeting, {"table": kind, "id": part_id}, now=now)
 
 
 def _renumber(rows):
