@@ -28,31 +28,27 @@ class Busy(Exception):
 
 def lock_row(table_name: str, row_id: int):
     """Take the lock on one row (by its `id`) for the rest of the transaction; Busy if not had in time."""
-    session = db.session
-    try:
-        if session.get_bind().dialect.name == "sqlite":
-            _begin_immediate(session)
-        else:
-            rows = table(table_name, column("id"))
-            session.execute(text(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}"))
-            session.execute(select(rows.c.id).where(rows.c.id == row_id).with_for_update())
-    except OperationalError as error:
-        session.rollback()
-        if is_lock_error(error):
-            raise Busy() from error
-        raise
+    rows = table(table_name, column("id"))
+    _locked(lambda session: session.execute(select(rows.c.id).where(rows.c.id == row_id).with_for_update()))
 
 
 def lock_and_load(model, row_id: int):
     """Take the lock on one row of `model` for the rest of the transaction and return the row,
     freshly loaded (on PostgreSQL in the same statement: SELECT … FOR UPDATE); Busy if not had in time."""
+    return _locked(lambda session: session.get(model, row_id, populate_existing=True, with_for_update=True),
+                   then=lambda session: session.get(model, row_id, populate_existing=True))
+
+
+def _locked(for_update, then=lambda session: None):
+    """Run `for_update(session)` under the lock timeout on PostgreSQL; on SQLite take the write lock
+    (BEGIN IMMEDIATE) and run `then(session)`. A lock not had in time rolls back and raises Busy."""
     session = db.session
     try:
         if session.get_bind().dialect.name == "sqlite":
             _begin_immediate(session)
-            return session.get(model, row_id, populate_existing=True)
+            return then(session)
         session.execute(text(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}"))
-        return session.get(model, row_id, populate_existing=True, with_for_update=True)
+        return for_update(session)
     except OperationalError as error:
         session.rollback()
         if is_lock_error(error):

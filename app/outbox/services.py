@@ -1,14 +1,8 @@
 """Queue mail in the caller's transaction: it is sent only if the change it reports is committed."""
-import base64
 from datetime import datetime
 
 from ..extensions import db
 from .models import OutboxMessage
-
-
-def attachment(filename: str, content_type: str, data: bytes) -> dict:
-    """An attachment as the outbox stores it (JSON: the bytes base64-encoded)."""
-    return {"filename": filename, "content_type": content_type, "data": base64.b64encode(data).decode("ascii")}
 
 
 def enqueue_mail(recipient: str, subject: str, body: str, *, topic: str, now: datetime, attachments=(),

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from app.calendar import build_calendar
 from app.outbox import attachments
+from app.outbox.attachments import inline
 from app.outbox.models import FAILED, PENDING, SENT, OutboxMessage
-from app.outbox.services import attachment, enqueue_mail
+from app.outbox.services import enqueue_mail
 from app.outbox.worker import MAX_ATTEMPTS, retry_delay, send_due
 
 from ..conftest import free_port
@@ -46,7 +47,7 @@ def test_queued_message_arrives_with_subject_body_recipient_and_calendar(make, d
     now = make.now()
     row, = queue(db, now=now, recipient="ming@example.tw",
                  subject="報名已收到 — 公聽會", body="您好，\n這是內文。\n",
-                 topic="registration.received", attachments=[attachment("meeting.ics", "text/calendar", ics)])
+                 topic="registration.received", attachments=[inline("meeting.ics", "text/calendar", ics)])
 
     assert send_due(now=now) == (1, 0)
 
@@ -152,7 +153,7 @@ def test_attachment_recorded_as_what_to_build_is_built_by_its_builder_when_sent(
     now = make.now()
     row, = queue(db, now=now, attachments=[
         attachments.later("test_note", "note.txt", "text/plain; charset=utf-8", number=7, locale="en"),
-        attachment("inline.txt", "text/plain", b"stored with the message")])
+        inline("inline.txt", "text/plain", b"stored with the message")])
     assert built == []  # queuing records the recipe, not the bytes
     assert row.attachments[0] == {"filename": "note.txt", "content_type": "text/plain; charset=utf-8",
                                   "build": "test_note", "arguments": {"number": 7, "locale": "en"}}
