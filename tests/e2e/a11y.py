@@ -10,7 +10,11 @@ _axe = Axe()
 
 
 def axe_violations(page: Page) -> list[dict]:
-    """Every WCAG 2.1 A/AA violation axe-core finds on the page as it is now."""
+    """Every WCAG 2.1 A/AA violation axe-core finds on the page once it and its stylesheet have loaded.
+
+    A click that follows a link returns when the new page is committed, before its CSS has arrived;
+    colour-contrast read then would judge the browser's default styles."""
+    page.wait_for_load_state("load")
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA},
                                       "resultTypes": ["violations"]})
     return results.response["violations"]

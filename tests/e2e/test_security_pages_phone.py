@@ -29,7 +29,8 @@ LONG_ADDRESS = "a.rather.long.name.for.a.new.clerk.of.the.secretariat@demo.landu
 
 
 def assert_fits_the_phone(page):
-    """Nothing on the page is wider than the phone's screen (no sideways scrolling)."""
+    """Nothing on the page is wider than the phone's screen (no sideways scrolling), once styled."""
+    page.wait_for_load_state("load")
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen"
 
@@ -48,13 +49,13 @@ def test_staff_accounts_are_cards_and_the_invitation_page_fits_a_phone(new_conte
     # A person's name is 姓名 (it used to read 計畫名稱, a plan's name).
     expect(admin.locator("table.row-cards thead th").first).to_have_text("姓名")
     first = admin.locator("table.row-cards tbody tr").first
-    assert first.evaluate("row => getComputedStyle(row).display") == "block"  # one card per account
+    expect(first).to_have_css("display", "block")  # one card per account
     expect(first.locator("td.email")).to_be_visible()
     assert_fits_the_phone(admin)
     assert_no_serious_axe_violations(admin)
     admin.locator("main a", has_text="臺中市規劃師").click()
     disable = admin.locator("form[action$='/disable'] button")
-    assert disable.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(168, 32, 26)"  # reads as destructive
+    expect(disable).to_have_css("background-color", "rgb(168, 32, 26)")  # reads as destructive
     assert_fits_the_phone(admin)
     assert_no_serious_axe_violations(admin)
 
@@ -76,11 +77,11 @@ def test_sign_in_security_pages_show_tabs_and_errors_by_the_field_on_a_phone(pho
         assert max(tops) - min(tops) < 2, "the three tabs should sit on one line"
         current = phone_page.locator('nav.tabs a[aria-current="page"]')
         expect(current).to_have_count(1)
-        assert current.evaluate("a => getComputedStyle(a).textDecorationLine") == "none"
+        expect(current).to_have_css("text-decoration-line", "none")
         assert_fits_the_phone(phone_page)
         assert_no_serious_axe_violations(phone_page)
     phone_page.goto("/staff/security/sessions")
-    assert phone_page.locator("table.row-cards tbody tr").first.evaluate("row => getComputedStyle(row).display") == "block"
+    expect(phone_page.locator("table.row-cards tbody tr").first).to_have_css("display", "block")
 
     # A wrong first code: the message sits in the form, by the field, not above the set-up steps.
     phone_page.goto("/staff/security/two-factor")
@@ -119,7 +120,7 @@ def test_group_names_journey_on_a_phone_V5_V7(phone_page):
     expect(phone_page.locator(".flash-success")).to_be_visible()
     row = phone_page.locator("table.aliases tbody tr", has_text="Taiwan Environmental Information Association")
     expect(row).to_contain_text("臺灣環境資訊協會")
-    assert row.evaluate("row => getComputedStyle(row).display") == "block"
+    expect(row).to_have_css("display", "block")
     assert_fits_the_phone(phone_page)
     assert_no_serious_axe_violations(phone_page)
     switch_to_english(phone_page)
