@@ -1,27 +1,11 @@
 """How a staff form submission ends (saved and redirected, or refused with each problem beside its
 field), and the checks every staff form shares."""
-from flask import flash, redirect, request
+from flask import flash, redirect
 from flask_babel import gettext
 from wtforms.validators import ValidationError
 
 from .extensions import db
 from .violations import RuleViolation, apply_to_form
-
-ERROR_SUMMARY = "error-summary"  # the id of a refused form's error summary (_macros/forms.html)
-
-
-def error_target(url: str | None = None) -> str:
-    """Where a form posts: `url` (or this page's own address) opened at the error summary, so that a
-    refused form's page opens at its errors without JavaScript (issue 9, item 5). Every POST form that
-    can be refused uses it; tests/views/test_error_summary.py checks the templates."""
-    if url is None:
-        url = request.full_path.rstrip("?")
-    return f"{url.split('#', 1)[0]}#{ERROR_SUMMARY}"
-
-
-def install(app):
-    """Offer error_target to the templates."""
-    app.jinja_env.globals["error_target"] = error_target
 
 
 def refuse(form, violation: RuleViolation) -> bool:

@@ -54,14 +54,13 @@ def register_extensions(app):
 
 def register_templates(app):
     """Jinja filters and globals shared by every page."""
-    from . import formflow, timefmt
+    from . import timefmt
     from .accounts.access import may
     from .i18n import register_template_gettext
     from .labels import LABELS, audit_details
     register_template_gettext(app)
     timefmt.register_filters(app)
     app.jinja_env.filters["audit_details"] = audit_details
-    formflow.install(app)  # error_target: a refused form's page opens at its error summary
     app.jinja_env.globals.update(labels=LABELS, get_locale=get_locale, may=may)
 
     @app.context_processor

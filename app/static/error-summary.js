@@ -1,6 +1,6 @@
 /* A refused form's error summary takes the focus, so that screen readers and keyboards start there,
-   and each of its links moves the focus to its field (issue 9, item 5). Without JavaScript the
-   form's action (…#error-summary) still opens the page at the summary. */
+   and each of its links moves the focus to its field, not only the view (issue 9, item 5). Without
+   JavaScript the summary's autofocus attribute still opens the page at it. */
 (function () {
   "use strict";
   var FIELDS = "input:not([type=hidden]), select, textarea, button";

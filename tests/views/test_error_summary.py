@@ -1,7 +1,7 @@
 """Errors in view (issue 9, item 5): a refused form's page opens at an error summary that lists
 every error with a link to its field, on public, private, desk and staff pages alike. Without
-JavaScript the form posts to its address with #error-summary, so the re-shown page opens there;
-static/error-summary.js moves the focus to it (tests/e2e/test_staff_meeting_routine.py)."""
+JavaScript the summary's autofocus makes the browser open the re-shown page at it and focus it;
+static/error-summary.js makes its links focus their fields (tests/e2e/test_staff_meeting_routine.py)."""
 import html as htmllib
 import re
 from datetime import timedelta
@@ -14,7 +14,8 @@ from app.registrations import links
 from .conftest import fresh, local
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "templates"
-SUMMARY = re.compile(r'<div class="error-summary" id="error-summary" role="alert" tabindex="-1"[^>]*>(.*?)</div>', re.S)
+SUMMARY = re.compile(r'<div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus[^>]*>(.*?)</div>',
+                     re.S)
 
 
 def summary_links(response) -> dict[str, str]:
@@ -27,9 +28,17 @@ def summary_links(response) -> dict[str, str]:
             for target, text in re.findall(r'<a href="#([\w-]+)">(.*?)</a>', found.group(1), re.S)}
 
 
-def posts_to_the_summary(response, action: str) -> bool:
-    """Whether the re-shown form posts to `action` opened at the summary (works without JavaScript)."""
-    return f'action="{action}#error-summary"' in response.get_data(as_text=True)
+def summary_tops_its_form(response, action: str) -> bool:
+    """Whether the summary comes right before or at the top of the form posting to `action`, and only
+    the browser's own autofocus (no script) is needed to open the page at it."""
+    body = response.get_data(as_text=True)
+    summary, action_at = body.find('id="error-summary"'), body.find(f'action="{action}"')
+    form = body.rfind("<form", 0, action_at)
+    if summary < 0 or action_at < 0:
+        return False
+    if summary > form:  # inside the form: no other form opens between
+        return "<form" not in body[action_at:summary] and "</form>" not in body[action_at:summary]
+    return "<form" not in body[summary:form] and "</form>" not in body[summary:form]
 
 
 def linked_fields_exist(response, links_: dict):
@@ -50,8 +59,9 @@ def test_the_public_apply_form_lists_every_error_with_a_link_to_its_field(app, m
     assert {"name", "email", "consent"} <= set(found)
     assert found["name"] == "Full name: Enter your name."  # the field's label, then its problem
     linked_fields_exist(response, found)
-    assert posts_to_the_summary(response, url)
+    assert summary_tops_its_form(response, url)
     assert '<script src="/static/error-summary.js' in response.get_data(as_text=True)
+    assert "<script" not in visitor.get(url).get_data(as_text=True)  # a page without errors carries no script
 
 
 def test_the_private_page_cancel_form_opens_at_its_error(app, make):
@@ -66,7 +76,7 @@ def test_the_private_page_cancel_form_opens_at_its_error(app, make):
     found = summary_links(response)
     assert list(found) == ["confirm"] and "Tick the box" in found["confirm"]
     linked_fields_exist(response, found)
-    assert posts_to_the_summary(response, url)
+    assert summary_tops_its_form(response, url)
 
 
 def test_a_desk_form_opens_at_its_errors(client, make, counties, sign_in):
@@ -79,7 +89,7 @@ def test_a_desk_form_opens_at_its_errors(client, make, counties, sign_in):
     found = summary_links(response)
     assert {"channel", "name"} <= set(found)
     linked_fields_exist(response, found)
-    assert posts_to_the_summary(response, url)
+    assert summary_tops_its_form(response, url)
 
 
 def test_a_staff_form_opens_at_its_errors_with_links(client, counties, sign_in):
@@ -98,7 +108,7 @@ def test_a_staff_form_opens_at_its_errors_with_links(client, counties, sign_in):
     found = summary_links(response)
     assert found == {"postpone_ends_at": "New end: The meeting must end after it starts."}
     linked_fields_exist(response, found)
-    assert posts_to_the_summary(response, url)
+    assert summary_tops_its_form(response, url)
 
 
 def test_a_refused_part_on_the_manage_page_shows_one_summary_for_its_own_form(client, counties, sign_in):
@@ -111,7 +121,7 @@ def test_a_refused_part_on_the_manage_page_shows_one_summary_for_its_own_form(cl
     assert set(found) == {"agenda_starts_at", "agenda_ends_at", "agenda_title"}
     linked_fields_exist(response, found)
     body = response.get_data(as_text=True)
-    form = re.search(rf'<form method="post" action="{url}#error-summary".*?</form>', body, re.S).group(0)
+    form = re.search(rf'<form method="post" action="{url}".*?</form>', body, re.S).group(0)
     assert 'id="error-summary"' in form  # at the top of the form that was refused
 
 
@@ -125,17 +135,14 @@ def test_the_chinese_summary_reads_naturally(app, make):
     assert re.search(r'<a href="#consent">[^<]+：[^<]+</a>', body)  # label：problem, with a full-width colon
 
 
-POST_FORM = re.compile(r'<form method="post"([^>]*)>(.*?)</form>', re.S)
+FIELD_MACROS = re.compile(r"\{\{ (?:field|text|checkbox|choices)\(")
 
 
 @pytest.mark.parametrize("template", sorted(str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html")))
-def test_every_form_that_can_be_refused_posts_to_its_error_summary(template):
-    """A guard for forms present and future: a page that renders an error summary posts each of its
-    forms through error_target(), except one-button forms (a CSRF token and a button)."""
+def test_every_form_page_renders_the_shared_error_summary(template):
+    """A guard for forms present and future: a page that shows form fields renders the shared summary
+    (_macros/forms.html form_errors, which registrations/_fields.html error_summary calls)."""
     text = (TEMPLATES / template).read_text(encoding="utf-8")
-    if "form_errors(" not in text and "error_summary(" not in text:
+    if template.startswith("_macros/") or template == "registrations/_fields.html" or not FIELD_MACROS.search(text):
         return
-    for attributes, body in POST_FORM.findall(text):
-        if 'class="inline"' in attributes or body.lstrip().startswith("{{ csrf() }}<button"):
-            continue
-        assert "error_target(" in attributes, f"{template}: <form method=\"post\"{attributes}> lacks error_target()"
+    assert "form_errors(" in text or "error_summary(" in text, f"{template} shows fields but no error summary"
