@@ -106,3 +106,16 @@ def test_staff_postpone_until_a_new_time_is_announced_online(new_context, live_s
     expect(notice).to_contain_text("新的時間：另行公告")
     expect(notice.locator('a[href="https://meet.example.tw/yilan"]')).to_be_visible()
     assert_no_serious_axe_violations(visitor)
+
+
+def test_without_javascript_a_refused_form_still_opens_at_its_summary(new_context, live_server):
+    page = new_context(java_script_enabled=False, **WIDTHS["phone"]).new_page()
+    meeting_id = draft_hearing(page, live_server, days=32)
+    page.locator("#attendance form.inline-form button[type=submit]").click()  # no agency: refused
+    expect(page.locator("script:not([src])")).to_have_count(0)
+    assert_focus_on_summary(page, ["attendance_agency"])
+    expect(page.locator("#attendance #error-summary")).to_have_count(1)  # at the top of the refused form
+    page.locator("#attendance_agency").fill("宜蘭縣政府農業處")
+    page.locator("#attendance form.inline-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"/staff/meetings/{meeting_id}#attendance$"))
+    expect(page.locator("#attendance")).to_contain_text("宜蘭縣政府農業處")
