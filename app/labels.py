@@ -227,6 +227,11 @@ DETAIL_NAMES = {
     "same_name_and_phone_as": _l("Same name and phone as the application of"),
     "comment_minutes": _l("Minutes of public comment"), "case_ids": _l("Cases"), "status": _l("Status"),
     "pool": _l("Pool"), "party_concerned": _l("Party concerned"),
+    # postponements and publication (issue 9, item 12)
+    "previous_starts_at": _l("Original start"), "new_starts_at": _l("New start"),
+    "to_be_announced": _l("New time to be announced"), "moved_online": _l("Moved online"),
+    "online_link": _l("Link to join online"), "registration_closes_at": _l("Registration deadline"),
+    "previous_registration_closes_at": _l("Previous registration deadline"), "missing": _l("Published without"),
 }
 
 

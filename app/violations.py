@@ -42,6 +42,13 @@ MESSAGES = {
     "time_change_needs_postponement": _l("A published meeting's time is changed by postponing it, so that "
                                          "everyone is told; use “Postpone” instead."),
     "new_time_in_past": _l("The new time must be in the future."),
+    "new_time_required": _l("Give the new start and end, or choose “New time to be announced”."),
+    "online_link_required": _l("Give the link where people join the meeting online."),
+    "deadline_needs_new_time": _l("Set a new registration deadline when you announce the new time; until then "
+                                  "the current deadline stays."),
+    "deadline_without_window": _l("This meeting takes no applications online, so it has no deadline to move; "
+                                  "set a registration window with “Edit details”."),
+    "deadline_in_past": _l("The new registration deadline must be in the future."),
     "agenda_outside_meeting": _l("Agenda items must fall within the meeting's own start and end."),
     "plan_not_found": _l("Choose a plan from the list."),
     "file_too_large": _l("The file is %(size)s; the largest accepted is %(limit)s."),

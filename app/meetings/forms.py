@@ -1,14 +1,25 @@
 """Staff forms for meetings and their parts; they parse input, the services apply the rules."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from ..formflow import plausible_year
 from ..forms import BaseForm
 from ..labels import choices
 from ..rules.venue import SETTING_NAMES
 from ..timefmt import from_local
+from .services import Postponement
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
 LOCAL_TIME = _l("Taipei time (UTC+8).")
@@ -81,21 +92,54 @@ class ManagePageForm(BaseForm):
 
 
 class PublishForm(ManagePageForm):
-    """Publishing needs only the CSRF token."""
+    """Publishing needs the CSRF token, and a confirmation when the checklist has gaps (P8)."""
 
     id_prefix = "publish"
 
+    publish_anyway = HiddenField()
+
+
+WHEN_NEW, WHEN_TBA = "new", "tba"
+
+
+def needed_for_a_new_time(form, field):
+    """Required when the meeting moves to a new time; ignored when the new time is to be announced (W5)."""
+    if field.raw_data and field.raw_data[0].strip():
+        return
+    field.errors[:] = []
+    if form.when.data == WHEN_TBA:
+        raise StopValidation()
+    raise StopValidation(field.gettext("This field is required."))
+
 
 class PostponeForm(ManagePageForm):
-    """A new time and the reason, shown publicly (W5)."""
+    """A new time or "to be announced", moved online or not, a new deadline, and the reason (W5, W1)."""
 
     id_prefix = "postpone"
 
-    starts_at = DateTimeLocalField(_l("New start"), format=DT_FORMAT, validators=[InputRequired(), plausible_year],
-                                   description=LOCAL_TIME)
-    ends_at = DateTimeLocalField(_l("New end"), format=DT_FORMAT, validators=[InputRequired(), plausible_year],
-                                 description=LOCAL_TIME)
+    when = RadioField(_l("When will the meeting take place?"), default=WHEN_NEW, choices=[
+        SelectChoice(WHEN_NEW, _l("At a new time")), SelectChoice(WHEN_TBA, _l("New time to be announced"))])
+    starts_at = DateTimeLocalField(_l("New start"), format=DT_FORMAT,
+                                   validators=[needed_for_a_new_time, plausible_year], description=LOCAL_TIME)
+    ends_at = DateTimeLocalField(_l("New end"), format=DT_FORMAT,
+                                 validators=[needed_for_a_new_time, plausible_year], description=LOCAL_TIME)
+    moved_online = BooleanField(_l("The meeting moves online"))
+    online_link = StringField(_l("Link to join online"), validators=[Length(max=500)],
+                              description=_l("Needed when the meeting moves online; shown on the meeting page."))
+    registration_closes_at = DateTimeLocalField(
+        _l("New registration deadline"), format=DT_FORMAT, validators=[Optional(), plausible_year],
+        description=_l("Leave empty to keep the current deadline. Taipei time (UTC+8)."))
     reason = TextAreaField(_l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)])
+
+    def postponement(self):
+        """The form as the service's Postponement (UTC times; the times are ignored when "to be announced")."""
+        tba = self.when.data == WHEN_TBA
+        return Postponement(
+            reason=self.reason.data, to_be_announced=tba,
+            starts_at=None if tba else from_local(self.starts_at.data),
+            ends_at=None if tba else from_local(self.ends_at.data),
+            moved_online=bool(self.moved_online.data), online_link=(self.online_link.data or "").strip(),
+            registration_closes_at=from_local(self.registration_closes_at.data))
 
 
 class CancelForm(ManagePageForm):

@@ -1,7 +1,7 @@
 """Meetings, their agenda, cases, status history and departures from the rule profile."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime, between, one_of, utcnow
@@ -9,7 +9,7 @@ from ..extensions import db
 from ..plans.models import Organizer, Plan
 from ..rules.participation import MEETING_KINDS, PHASES
 from ..rules.periods import registration_state
-from ..rules.publication import DRAFT, STATUSES, is_public
+from ..rules.publication import DRAFT, POSTPONED, STATUSES, is_public
 from ..rules.venue import BOUNDS, CAP_BOUNDS, REPRESENTATIVES_IN_PRINCIPLE, VenueSettings
 
 
@@ -48,6 +48,10 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # W5: postponed with the new time still to be announced (starts_at/ends_at keep the last announced
+    # time), and moved online (livestream_url then says where)
+    time_to_be_announced: Mapped[bool] = mapped_column(default=False, server_default=false())
+    moved_online: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     plan: Mapped[Plan] = relationship()
     organizer: Mapped[Organizer] = relationship()
@@ -86,6 +90,11 @@ class Meeting(db.Model):
         """Where `now` falls in the registration window (W1): none, not_open, open or closed."""
         return registration_state(now, self.registration_opens_at, self.registration_closes_at)
 
+    def original_times(self) -> tuple[datetime, datetime | None] | None:
+        """The start and end first announced, before the first postponement (W5); None if never postponed."""
+        first = next((c for c in self.status_changes if c.to_status == POSTPONED), None)
+        return (first.previous_starts_at, first.previous_ends_at) if first else None
+
     def settings(self) -> VenueSettings:
         """The meeting's venue-rule numbers as the rules module's value object."""
         return VenueSettings(**{n: getattr(self, n) for n in VenueSettings.__dataclass_fields__})
@@ -104,6 +113,10 @@ class MeetingStatusChange(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     previous_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     new_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    previous_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    to_be_announced: Mapped[bool] = mapped_column(default=False, server_default=false())
+    moved_online: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class RuleDeparture(db.Model):

@@ -1,5 +1,6 @@
 """Workflows for meetings: create, edit, publish, postpone, cancel. They flush, never commit."""
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -10,6 +11,7 @@ from ..plans.models import Plan
 from ..rules import Problem, web_link_problems
 from ..rules.participation import PHASES, PLANNING_KINDS, may_hold_meetings_on
 from ..rules.periods import schedule_problems
+from ..rules.postponement import postponement_problems
 from ..rules.publication import CANCEL, DRAFT, POSTPONE, PUBLISH, next_status
 from ..rules.venue import SETTING_NAMES, VenueSettings, departures, settings_problems
 from ..violations import RuleViolation
@@ -123,49 +125,84 @@ def touch(meeting: Meeting, now: datetime):
 _ANNOUNCED = {POSTPONE: signals.meeting_postponed, CANCEL: signals.meeting_cancelled}
 
 
-def _change_status(meeting, action, *, reason, actor, now, new_times=None):
+def _change_status(meeting, action, *, reason, actor, now, change_details=None, audit_details=None):
     target, problems = next_status(meeting.status, action, reason)
     if problems:
         raise RuleViolation(problems)
-    change = MeetingStatusChange(at=now, actor_id=getattr(actor, "id", None), from_status=meeting.status,
-                                 to_status=target, reason=(reason or "").strip(),
-                                 previous_starts_at=meeting.starts_at)
-    if new_times:
-        meeting.starts_at, meeting.ends_at = new_times
-        change.new_starts_at = meeting.starts_at
+    change = MeetingStatusChange(**{
+        "at": now, "actor_id": getattr(actor, "id", None), "from_status": meeting.status, "to_status": target,
+        "reason": (reason or "").strip(), "previous_starts_at": meeting.starts_at,
+        "previous_ends_at": meeting.ends_at, **(change_details or {})})
     meeting.status_changes.append(change)
     previous_status, meeting.status = meeting.status, target
     if action != PUBLISH:
         meeting.status_reason = change.reason
     touch(meeting, now)
-    if action != PUBLISH:  # W5: everyone registered must be told
-        _ANNOUNCED[action].send(meeting, now=now)
+    if action != PUBLISH:  # W5: everyone registered must be told (the notices stream reads `change` too)
+        _ANNOUNCED[action].send(meeting, now=now, change=change)
     audit.record(actor, f"meeting.{target}", meeting,
                  {"from": previous_status, "to": target, "reason": change.reason,
-                  "previous_starts_at": change.previous_starts_at, "new_starts_at": change.new_starts_at},
-                 now=now)
+                  "previous_starts_at": change.previous_starts_at, "new_starts_at": change.new_starts_at,
+                  **(audit_details or {})}, now=now)
     return meeting
 
 
-def publish_meeting(meeting: Meeting, *, actor, now: datetime) -> Meeting:
-    """Publish a draft: from now on the public sees it and calendars carry it (P8)."""
-    _change_status(meeting, PUBLISH, reason="", actor=actor, now=now)
+def publish_meeting(meeting: Meeting, *, actor, now: datetime, gaps=()) -> Meeting:
+    """Publish a draft: from now on the public sees it and calendars carry it (P8). `gaps` are the
+    checklist items staff confirmed publishing without; the audit entry keeps them."""
+    _change_status(meeting, PUBLISH, reason="", actor=actor, now=now,
+                   audit_details={"missing": list(gaps)} if gaps else None)
     meeting.published_at = now
     return meeting
 
 
-def postpone_meeting(meeting: Meeting, *, starts_at: datetime, ends_at: datetime, reason: str, actor,
-                     now: datetime) -> Meeting:
-    """Move a published meeting to a new time, with the reason shown publicly (W5)."""
-    problems = schedule_problems(starts_at, ends_at, meeting.registration_opens_at, meeting.registration_closes_at)
-    if starts_at and starts_at <= now:
-        problems.append(Problem("starts_at", "new_time_in_past"))
+@dataclass(frozen=True)
+class Postponement:
+    """What a postponement says (W5): a new time or "to be announced", moved online (with its link),
+    and optionally a new registration deadline (W1). Times are UTC."""
+
+    reason: str
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    to_be_announced: bool = False
+    moved_online: bool = False
+    online_link: str = ""
+    registration_closes_at: datetime | None = None
+
+
+def postpone_meeting(meeting: Meeting, postponement: Postponement | None = None, *, actor, now: datetime,
+                     starts_at: datetime | None = None, ends_at: datetime | None = None, reason: str = "") -> Meeting:
+    """Postpone a published meeting to a new time, or until a time still to be announced, perhaps
+    online, perhaps with a new registration deadline; the reason is shown publicly (W5). The keyword
+    times and reason are the short form for a plain move to a new time."""
+    p = postponement or Postponement(reason=reason, starts_at=starts_at, ends_at=ends_at)
+    link = (p.online_link or "").strip()
+    problems = postponement_problems(
+        now=now, starts_at=p.starts_at, ends_at=p.ends_at, to_be_announced=p.to_be_announced,
+        moved_online=p.moved_online, online_link=link, opens_at=meeting.registration_opens_at,
+        closes_at=meeting.registration_closes_at, new_closes_at=p.registration_closes_at)
+    problems += next_status(meeting.status, POSTPONE, p.reason)[1]  # a missing reason too, in one answer
     if problems:
         raise RuleViolation(problems)
-    return _change_status(meeting, POSTPONE, reason=reason, actor=actor, now=now, new_times=(starts_at, ends_at))
+    previous_closes_at = meeting.registration_closes_at
+    details = {"previous_starts_at": meeting.starts_at, "previous_ends_at": meeting.ends_at,
+               "new_starts_at": None if p.to_be_announced else p.starts_at,
+               "new_ends_at": None if p.to_be_announced else p.ends_at,
+               "to_be_announced": p.to_be_announced, "moved_online": p.moved_online}
+    if not p.to_be_announced:
+        meeting.starts_at, meeting.ends_at = p.starts_at, p.ends_at
+    if p.registration_closes_at is not None:
+        meeting.registration_closes_at = p.registration_closes_at
+    meeting.time_to_be_announced = p.to_be_announced
+    if p.moved_online:
+        meeting.moved_online, meeting.livestream_url = True, link
+    return _change_status(meeting, POSTPONE, reason=p.reason, actor=actor, now=now, change_details=details,
+                          audit_details={"to_be_announced": p.to_be_announced, "moved_online": p.moved_online,
+                                         "online_link": link if p.moved_online else "",
+                                         "previous_registration_closes_at": previous_closes_at,
+                                         "registration_closes_at": meeting.registration_closes_at})
 
 
 def cancel_meeting(meeting: Meeting, *, reason: str, actor, now: datetime) -> Meeting:
     """Cancel a published meeting; the page and calendars say so with the reason (W5)."""
     return _change_status(meeting, CANCEL, reason=reason, actor=actor, now=now)
-

@@ -7,11 +7,12 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-meeting_postponed = _signals.signal("meeting-postponed", doc="""A published meeting moved to a new time
-(W5). Sent after the change, before the audit entry: `now`.""")
+meeting_postponed = _signals.signal("meeting-postponed", doc="""A published meeting moved to a new time,
+or until one is announced, perhaps online (W5). Sent after the change, before the audit entry: `now`,
+and `change`, the MeetingStatusChange (previous and new start and end, to_be_announced, moved_online).""")
 
 meeting_cancelled = _signals.signal("meeting-cancelled", doc="""A published meeting was cancelled (W5):
-`now`.""")
+`now`, and `change`, the MeetingStatusChange.""")
 
 meeting_details_changed = _signals.signal("meeting-details-changed", doc="""A published meeting's title,
 time, venue or directions changed, which everyone who applied is told of: `now`.""")

@@ -65,6 +65,11 @@ PARTS = {
 }
 
 
+def _back_to_list(meeting, part: str) -> str:
+    """The manage page, opened at the list the change was made in (issue 9, item 12)."""
+    return url_for("meetings_staff.manage", meeting_id=meeting.id, _anchor=part)
+
+
 def _part_or_404(meeting, part: Part, part_id: int):
     row = db.session.get(part.model, part_id)
     if row is None or row.meeting_id != meeting.id:
@@ -78,7 +83,7 @@ def add(meeting_id, part):
     meeting, kind = managed_meeting(meeting_id), PARTS[part]
     form = kind.form()
     done, _ = submit(form, lambda: kind.add(meeting, **kind.values(meeting, form), actor=current_user, now=utcnow()),
-                     gettext("Added."), lambda _: url_for("meetings_staff.manage", meeting_id=meeting.id))
+                     gettext("Added."), lambda _: _back_to_list(meeting, part))
     return done or render_manage(meeting, 400, **{kind.form_name: form})
 
 
@@ -92,10 +97,11 @@ def edit(meeting_id, part, part_id):
         form.starts_at.data, form.ends_at.data = to_local(row.starts_at).time(), to_local(row.ends_at).time()
     done, refused = submit(
         form, lambda: kind.change(meeting, row, **kind.values(meeting, form), actor=current_user, now=utcnow()),
-        gettext("Changes saved."), lambda _: url_for("meetings_staff.manage", meeting_id=meeting.id))
+        gettext("Changes saved."), lambda _: _back_to_list(meeting, part))
     if done:
         return done
-    return render_template("staff/part_form.html", form=form, meeting=meeting, heading=kind.heading), \
+    return render_template("staff/part_form.html", form=form, meeting=meeting, heading=kind.heading,
+                           back=_back_to_list(meeting, part)), \
         form_status(form, refused)
 
 
@@ -108,7 +114,7 @@ def remove(meeting_id, part, part_id):
         agenda.remove_part(meeting, row, actor=current_user, now=utcnow())
     except RuleViolation as violation:
         refuse(None, violation)
-        return redirect(url_for("meetings_staff.manage", meeting_id=meeting_id))
+        return redirect(_back_to_list(meeting, part))
     db.session.commit()
     flash(gettext("Removed."), "success")
-    return redirect(url_for("meetings_staff.manage", meeting_id=meeting.id))
+    return redirect(_back_to_list(meeting, part))

@@ -14,12 +14,12 @@ from ..params import page_number
 from ..plans.models import Organizer, Plan
 from ..registrations.dashboard import meeting_counts
 from ..rules.participation import may_hold_meetings_on
-from ..rules.publication import STATUSES
-from ..timefmt import from_local, to_local
+from ..rules.publication import DRAFT, STATUSES
+from ..timefmt import to_local
 from . import services
 from .forms import CancelForm, MeetingForm, PostponeForm, PublishForm
 from .models import Meeting
-from .staff_pages import managed_meeting, render_manage
+from .staff_pages import checklist_gaps, managed_meeting, render_manage
 
 bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
 DASHBOARD_PAGE_SIZE = 50
@@ -151,25 +151,52 @@ def _status_action(meeting, form, form_name, action, success_message):
 
 @bp.post("/meetings/<int:meeting_id>/publish")
 def publish(meeting_id):
-    """Publish a draft."""
-    meeting = managed_meeting(meeting_id)
-    return _status_action(meeting, PublishForm(), "publish_form",
-                          lambda: services.publish_meeting(meeting, actor=current_user, now=utcnow()),
+    """Publish a draft; while its checklist has gaps, first ask to confirm (P8), on a page of its own."""
+    meeting, form = managed_meeting(meeting_id), PublishForm()
+    gaps = checklist_gaps(meeting)
+    if meeting.status == DRAFT and gaps and form.publish_anyway.data != "yes" and form.validate_on_submit():
+        return render_template("staff/meeting_publish.html", meeting=meeting, gaps=gaps, form=form)
+    return _status_action(meeting, form, "publish_form",
+                          lambda: services.publish_meeting(meeting, actor=current_user, now=utcnow(), gaps=gaps),
                           gettext("The meeting is published."))
+
+
+@bp.get("/meetings/<int:meeting_id>/postponement")
+def postponement(meeting_id):
+    """The postponement form, on a page of its own (W5)."""
+    return _postpone_page(managed_meeting(meeting_id), PostponeForm(formdata=None))
+
+
+def _postpone_page(meeting, form, status=200):
+    return render_template("staff/meeting_postpone.html", meeting=meeting, form=form,
+                           original=meeting.original_times()), status
 
 
 @bp.post("/meetings/<int:meeting_id>/postpone")
 def postpone(meeting_id):
-    """Postpone to a new time with a public reason."""
+    """Postpone to a new time or until one is announced, perhaps online, perhaps with a new deadline (W5)."""
     meeting, form = managed_meeting(meeting_id), PostponeForm()
-    return _status_action(meeting, form, "postpone_form", lambda: services.postpone_meeting(
-        meeting, starts_at=from_local(form.starts_at.data), ends_at=from_local(form.ends_at.data),
-        reason=form.reason.data, actor=current_user, now=utcnow()), gettext("The meeting is postponed."))
+    done, refused = submit(form, lambda: services.postpone_meeting(meeting, form.postponement(), actor=current_user,
+                                                                   now=utcnow()),
+                           gettext("The meeting is postponed."),
+                           lambda _: url_for(".manage", meeting_id=meeting.id))
+    return done or _postpone_page(meeting, form, form_status(form, refused))
+
+
+@bp.get("/meetings/<int:meeting_id>/cancellation")
+def cancellation(meeting_id):
+    """The cancellation form, on a page of its own (W5)."""
+    meeting = managed_meeting(meeting_id)
+    return render_template("staff/meeting_cancel.html", meeting=meeting, form=CancelForm(formdata=None))
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
 def cancel(meeting_id):
     """Cancel with a public reason."""
     meeting, form = managed_meeting(meeting_id), CancelForm()
-    return _status_action(meeting, form, "cancel_form", lambda: services.cancel_meeting(
-        meeting, reason=form.reason.data, actor=current_user, now=utcnow()), gettext("The meeting is cancelled."))
+    done, refused = submit(form, lambda: services.cancel_meeting(meeting, reason=form.reason.data,
+                                                                 actor=current_user, now=utcnow()),
+                           gettext("The meeting is cancelled."),
+                           lambda _: url_for(".manage", meeting_id=meeting.id))
+    return done or (render_template("staff/meeting_cancel.html", meeting=meeting, form=form),
+                    form_status(form, refused))

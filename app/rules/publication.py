@@ -30,3 +30,17 @@ def next_status(current: str, action: str, reason: str | None = None) -> tuple[s
 def is_public(status: str) -> bool:
     """Whether a meeting in this status is shown to the public."""
     return status in PUBLIC_STATUSES
+
+
+# P8 (with W1, W2, V11): what a meeting notice should carry before it is published. Publishing with
+# gaps is allowed (a hearing's materials may follow), but staff confirm it first.
+AGENDA, CASES, MATERIALS, REGISTRATION_WINDOW = "agenda", "cases", "materials", "registration_window"
+CHECKLIST = (AGENDA, CASES, MATERIALS, REGISTRATION_WINDOW)
+
+
+def publication_gaps(*, agenda_items: int, cases: int, materials: int, has_registration_window: bool) -> list[str]:
+    """What a meeting still lacks before publication (P8; W2 agenda, V11 cases, W1 window), in checklist order."""
+    present = {AGENDA: agenda_items > 0, CASES: cases > 0, MATERIALS: materials > 0,
+               REGISTRATION_WINDOW: has_registration_window}
+    return [item for item in CHECKLIST if not present[item]]
+

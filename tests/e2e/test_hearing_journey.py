@@ -66,6 +66,7 @@ def test_staff_publishes_hearing_and_visitor_finds_it_by_filter_and_downloads_it
     sign_in(staff, "yilan@demo.landuse.tw")
     meeting_id = create_hearing(staff, yilan_plan, starts, ends)
     staff.locator(f'form[action$="/staff/meetings/{meeting_id}/publish"] button[type=submit]').click()
+    staff.locator('input[name="publish_anyway"] ~ p button[type=submit]').click()  # no agenda yet: confirm (P8)
     expect(staff.locator("h1 .badge-published")).to_be_visible()
     [(status, kind, title, uid)] = live_server.rows(
         select(Meeting.status, Meeting.kind, Meeting.title, Meeting.uid).where(Meeting.id == meeting_id))

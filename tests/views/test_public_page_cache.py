@@ -113,7 +113,7 @@ def test_cancellation_and_newly_published_meetings_are_shown_at_once(visitor, cl
     new_id = int(response.headers["Location"].rsplit("/", 1)[1])
     assert "甲縣新公聽會" not in page(visitor, "/meetings")  # a draft stays hidden
     assert visitor.get(f"/meetings/{new_id}").status_code == 404
-    client.post(f"/staff/meetings/{new_id}/publish")
+    client.post(f"/staff/meetings/{new_id}/publish", data={"publish_anyway": "yes"})
     assert "甲縣新公聽會" in page(visitor, "/meetings")
     assert "甲縣新公聽會" in page(visitor, f"/meetings/{new_id}")
 

@@ -140,7 +140,7 @@ def test_admin_sees_every_organizers_meetings_and_drafts(client, counties, sign_
 
 def test_admin_may_publish_another_organizers_draft(client, counties, sign_in):
     sign_in(counties.admin)
-    assert client.post(f"/staff/meetings/{counties.draft_b.id}/publish").status_code == 302
+    assert client.post(f"/staff/meetings/{counties.draft_b.id}/publish", data={"publish_anyway": "yes"}).status_code == 302
     assert fresh(counties.draft_b).status == "published"
 
 

@@ -150,7 +150,7 @@ def test_draft_meetings_file_is_404_for_the_public_until_published_P8(app, clien
     response = visitor.get(download_url(material))
     assert response.status_code == 404
     assert SITE_NAME in text_of(response) and PDF not in response.data
-    client.post(f"/staff/meetings/{draft.id}/publish")
+    client.post(f"/staff/meetings/{draft.id}/publish", data={"publish_anyway": "yes"})
     assert visitor.get(download_url(material)).data == PDF
 
 

@@ -121,7 +121,8 @@ def test_bad_input_on_a_new_meeting_is_refused_next_to_its_field(client, county,
     assert response.status_code == 400
     assert message in field_error(response, field)
     body = text_of(response)
-    assert "Please correct the marked fields. Nothing was saved yet; what you typed is kept." in body
+    assert "Please correct the following. Nothing was saved yet; what you typed is kept." in body
+    assert f'href="#{field}"' in body  # the error summary links to the field (issue 9, item 5)
     assert f'value="{TYPED_TITLE}"' in body  # what the user typed is still in the form
     for value in overrides.values():
         assert str(value).strip() in body

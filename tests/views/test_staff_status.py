@@ -44,7 +44,7 @@ def postpone_data(new_start, *, hours: int = 1, reason: str = "延期") -> dict:
 def test_publishing_a_draft_records_the_change_and_audits_it_P8(app, client, counties, sign_in):
     sign_in(counties.secretariat_a)
     draft, user = counties.draft_a, counties.secretariat_a
-    response = client.post(f"/staff/meetings/{draft.id}/publish")
+    response = client.post(f"/staff/meetings/{draft.id}/publish", data={"publish_anyway": "yes"})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/staff/meetings/{draft.id}"
     meeting = fresh(draft)
@@ -110,7 +110,7 @@ def test_publishing_twice_is_refused(client, counties, sign_in):
     sign_in(counties.secretariat_a)
     meeting = counties.published_a
     before = snapshot(meeting)
-    response = client.post(f"/staff/meetings/{meeting.id}/publish")
+    response = client.post(f"/staff/meetings/{meeting.id}/publish", data={"publish_anyway": "yes"})
     assert_refused(response, meeting, before, NOT_ALLOWED)
     assert NOT_ALLOWED in flashes(response)
     assert len(audit_entries(meeting, "meeting.published")) == 1
@@ -161,7 +161,7 @@ def test_postponing_without_a_reason_is_refused_W5(client, counties, sign_in, re
     response = client.post(url, data=postpone_data(new_start, reason=reason))
     assert_refused(response, meeting, before, REQUIRED)
     assert error_in_form(response, url, "reason") == REQUIRED
-    assert error_in_form(response, f"/staff/meetings/{meeting.id}/cancel", "reason") is None
+    assert f'action="/staff/meetings/{meeting.id}/cancel' not in response.get_data(as_text=True)  # its own page
     assert local(new_start) in response.get_data(as_text=True)  # the new time typed is kept
 
 

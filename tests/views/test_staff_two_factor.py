@@ -190,7 +190,7 @@ def test_an_admin_without_two_factor_can_do_nothing_but_set_it_up(client, make, 
     for url in ("/staff/", "/staff/accounts/", "/staff/audit", f"/staff/meetings/{counties.draft_a.id}"):
         response = client.get(url)
         assert response.status_code == 302 and response.headers["Location"] == "/staff/security/two-factor", url
-    response = client.post(f"/staff/meetings/{counties.draft_a.id}/publish")
+    response = client.post(f"/staff/meetings/{counties.draft_a.id}/publish", data={"publish_anyway": "yes"})
     assert response.status_code == 302 and fresh(counties.draft_a).status == "draft"
     page = client.get("/staff/security/two-factor")
     assert page.status_code == 200 and "Administrators must use two-factor sign-in." in text_of(page)
