@@ -158,6 +158,10 @@ LABELS = {
         "registration.flagged": _l("Marked for staff to check who the applicant is"),
         "group.aliased": _l("Marked two names as one group"),
         "group.alias_removed": _l("Undid two names marked as one group"),
+        "dayof.signed_in": _l("Signed a person in at the desk"),
+        "dayof.sign_in_undone": _l("Undid a sign-in at the desk"),
+        "dayof.passed_over": _l("Passed over a speaker absent when their case was called"),
+        "dayof.place_given": _l("Gave an absent speaker's place to a waitlisted person who is present"),
     },
 }
 
@@ -212,6 +216,10 @@ AUDIT_SENTENCES = {
     "suspension.lifted": _l("The suspension of %(name)s was lifted"),
     "group.aliased": _l("“%(name)s” was marked as the same group as another name"),
     "group.alias_removed": _l("“%(name)s” is no longer marked as the same group as another name"),
+    "dayof.signed_in": _l("%(name)s was signed in at the desk"),
+    "dayof.sign_in_undone": _l("%(name)s's sign-in at the desk was undone"),
+    "dayof.passed_over": _l("%(name)s was passed over, absent when their case was called"),
+    "dayof.place_given": _l("%(name)s was given the place of an absent speaker"),
 }
 UNKNOWN_AUDIT_SENTENCE = _l("A change to “%(name)s” was recorded")
 UNNAMED_RECORD = _l("a record no longer on file")
