@@ -141,6 +141,13 @@ def walk_in(meeting_id):
     return render_template("dayof/desk_walk_in.html", meeting=meeting, form=form), status
 
 
+@bp.get("/counts")
+def counts(meeting_id):
+    """The live counts alone, which the desk's pages fetch again every few seconds (dayof-desk.js)."""
+    meeting = _meeting(meeting_id)
+    return render_template("dayof/desk_counts.html", counts=desk_counts(meeting)), {"Cache-Control": "no-store"}
+
+
 @bp.get("/speakers")
 def speakers(meeting_id):
     """Each case's speakers holding a place and waiting, who is present, and passing over the absent."""

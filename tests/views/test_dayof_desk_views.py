@@ -172,3 +172,16 @@ def test_pass_over_page_names_who_would_get_the_place_and_passing_over_gives_it(
     assert any("no longer holds a speaking place" in f for f in flashes(twice))
     missing = client.post(desk_url(meeting, "/speakers/999999/pass-over"), follow_redirects=True)
     assert any("not one of this meeting's" in f for f in flashes(missing))
+
+
+def test_the_counts_alone_follow_sign_ins_at_other_desks(client, counties, sign_in, day):
+    meeting, holder, _, _ = day
+    sign_in(counties.secretariat_a)
+    assert 'data-counts-url="/staff/meetings/%d/day/desk/counts"' % meeting.id in text_of(client.get(desk_url(meeting)))
+    before = client.get(desk_url(meeting, "/counts"))
+    assert before.status_code == 200 and before.headers["Cache-Control"] == "no-store"
+    client.post(desk_url(meeting, "/code"), data={"code": holder.check_in_code, "badge": ""})
+    after = text_of(client.get(desk_url(meeting, "/counts")))
+    assert "<td>1 / 1</td>" in after and "<td>0 / 1</td>" in text_of(before)
+    sign_in(counties.secretariat_b)
+    assert client.get(desk_url(meeting, "/counts")).status_code == 404
