@@ -2,6 +2,13 @@
 // while the page is visible. Without JavaScript the counts are those of the last page load.
 (function () {
   "use strict";
+  // A refused code stays in the field (to be read and corrected) but selected, so that the next scan
+  // replaces it instead of being typed after it.
+  var code = document.getElementById("desk_code");
+  if (code && code.hasAttribute("autofocus")) {
+    code.focus();
+    if (code.value) { code.select(); }
+  }
   var holder = document.querySelector("[data-counts-url]");
   if (!holder || !window.fetch) { return; }
   var url = holder.getAttribute("data-counts-url");

@@ -42,6 +42,10 @@ def test_sign_in_by_code_and_enter_walk_in_and_undo(new_context, live_server, wi
     assert_no_serious_axe_violations(page)
     fits(page, options["viewport"]["width"])
 
+    page.keyboard.type("ZZZZ-ZZZZ")  # a code no one has: told so beside the field, nothing changes
+    page.keyboard.press("Enter")
+    expect(page.locator("#desk_code-error")).to_contain_text("查無報到碼 ZZZZZZZZ")
+    expect(page.locator("#desk_code")).to_be_focused()  # and selected: the next scan replaces it
     page.keyboard.type(code.lower())  # as a scanner types it, then Enter
     page.keyboard.press("Enter")
     expect(page.locator(".flash-success")).to_contain_text(f"{person} 已完成簽到")
@@ -67,3 +71,22 @@ def test_sign_in_by_code_and_enter_walk_in_and_undo(new_context, live_server, wi
     expect(page.locator("h1")).to_have_text("發言者到場情形")
     assert_no_serious_axe_violations(page)
     fits(page, options["viewport"]["width"])
+
+
+def test_counts_follow_a_sign_in_at_another_desk(new_context, live_server):
+    meeting_id = live_server.rows(select(Meeting.id).where(Meeting.title == TITLE))[0][0]
+    code = live_server.rows(select(Application.check_in_code).where(
+        Application.meeting_id == meeting_id, Application.name == "王建民"))[0][0]
+    desks = []
+    for _ in range(2):
+        page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+        sign_in(page, "taichung@demo.landuse.tw")
+        page.goto(f"/staff/meetings/{meeting_id}/day/desk")
+        desks.append(page)
+    watching, other = desks
+    signed_in = watching.locator(".desk-figures dd").first
+    before = int(signed_in.inner_text())
+    other.locator("#desk_code").fill(code)
+    other.keyboard.press("Enter")
+    expect(other.locator(".flash-success")).to_contain_text("王建民 已完成簽到")
+    expect(signed_in).to_have_text(str(before + 1), timeout=8000)  # fetched again within 5 seconds
