@@ -11,9 +11,11 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import refuse
 from ..meetings.models import Meeting
-from ..registrations.models import Application
+from ..registrations.models import Application, SpeakingRequest
 from ..registrations.wording import place_lines
-from ..violations import RuleViolation, apply_to_form
+from ..rules import Problem
+from ..rules import allocation as rules
+from ..violations import RuleViolation, apply_to_form, message_for
 from . import signin
 from .counts import desk_counts
 from .forms_desk import ActionForm, CodeForm, RowSignInForm, WalkInForm
@@ -153,7 +155,22 @@ def speakers(meeting_id):
     """Each case's speakers holding a place and waiting, who is present, and passing over the absent."""
     meeting = _meeting(meeting_id)
     return render_template("dayof/desk_speakers.html", meeting=meeting, cases=speaker_rows(meeting),
-                           form=ActionForm(formdata=None), counts=desk_counts(meeting))
+                           counts=desk_counts(meeting))
+
+
+@bp.get("/speakers/<int:request_id>/pass-over")
+def confirm_pass_over(meeting_id, request_id):
+    """Ask before passing over: whose place, and who would be given it (a tap on a tablet is easily made)."""
+    meeting = _meeting(meeting_id)
+    request_ = db.session.get(SpeakingRequest, request_id)
+    if request_ is None or request_.meeting_id != meeting.id:
+        abort(404)
+    if not (request_.active and request_.outcome == rules.ALLOCATED and request_.application.is_active):
+        flash(message_for(Problem("speaker", "not_holding_place", {"name": request_.application.name})), "error")
+        return redirect(url_for(".speakers", meeting_id=meeting.id), 303)
+    chosen = signin.next_present_for(meeting, request_, request_.application)
+    return render_template("dayof/desk_pass_over.html", meeting=meeting, speaking=request_,
+                           would_go_to=chosen.application if chosen else None, form=ActionForm(formdata=None))
 
 
 @bp.post("/speakers/<int:request_id>/pass-over")

@@ -71,6 +71,10 @@ def test_sign_in_by_code_and_enter_walk_in_and_undo(new_context, live_server, wi
     expect(page.locator("h1")).to_have_text("發言者到場情形")
     assert_no_serious_axe_violations(page)
     fits(page, options["viewport"]["width"])
+    page.get_by_role("link", name="（未到）").first.click()  # passing over asks first
+    expect(page.get_by_role("button", name="跳過並遞補名額")).to_be_visible()
+    assert_no_serious_axe_violations(page)
+    fits(page, options["viewport"]["width"])
 
 
 def test_counts_follow_a_sign_in_at_another_desk(new_context, live_server):

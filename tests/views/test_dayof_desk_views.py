@@ -164,12 +164,18 @@ def test_pass_over_page_names_who_would_get_the_place_and_passing_over_gives_it(
     client.post(desk_url(meeting, f"/people/{waiting.id}/sign-in"), data={"badge": "2"})
     page = text_of(client.get(desk_url(meeting, "/speakers")))
     assert "The place would go to 林小華 (signed in, waiting)." in page
+    confirm = text_of(client.get(desk_url(meeting, f"/speakers/{holder.requests[0].id}/pass-over")))
+    assert "Pass over 陳大文 (absent)" in confirm and "林小華, the first person on the waiting list" in confirm
+    assert fresh(holder).requests[0].outcome == "allocated"  # asking changes nothing
     response = client.post(desk_url(meeting, f"/speakers/{holder.requests[0].id}/pass-over"), follow_redirects=True)
     assert "陳大文 is passed over." in flashes(response)
     assert "The place goes to 林小華, the first person on the waiting list who is signed in." in flashes(response)
     assert fresh(waiting).requests[0].outcome == "allocated"
     twice = client.post(desk_url(meeting, f"/speakers/{holder.requests[0].id}/pass-over"), follow_redirects=True)
     assert any("no longer holds a speaking place" in f for f in flashes(twice))
+    gone = client.get(desk_url(meeting, f"/speakers/{holder.requests[0].id}/pass-over"), follow_redirects=True)
+    assert any("no longer holds a speaking place" in f for f in flashes(gone))
+    assert client.get(desk_url(meeting, "/speakers/999999/pass-over")).status_code == 404
     missing = client.post(desk_url(meeting, "/speakers/999999/pass-over"), follow_redirects=True)
     assert any("not one of this meeting's" in f for f in flashes(missing))
 
