@@ -101,6 +101,10 @@ LABELS = {
         "meeting.changed": _l("Meeting changed"),
         "account.invitation": _l("Staff invitation"),
     },
+    "speaking_reason": {  # why the sign-in desk changed a speaking place (app/dayof, V2)
+        "passed_over_absent": _l("Absent when the case was called"),
+        "given_for_absent_speaker": _l("Given the place of an absent speaker"),
+    },
     "session_end": {  # why a sign-in session ended
         "signed_out": _l("Signed out"),
         "password_changed": _l("The password was changed"),
@@ -235,6 +239,8 @@ DETAIL_NAMES = {
     "same_name_and_phone_as": _l("Same name and phone as the application of"),
     "comment_minutes": _l("Minutes of public comment"), "case_ids": _l("Cases"), "status": _l("Status"),
     "pool": _l("Pool"), "party_concerned": _l("Party concerned"),
+    "badge": _l("Badge number"), "signed_in_at": _l("Signed in at the desk"),
+    "place_given_to": _l("Place given to (application number)"), "in_place_of": _l("In place of (application number)"),
 }
 
 
@@ -249,7 +255,8 @@ def _detail_name(name: str) -> str:
 
 # The label groups that name the values of an audit entry's details, tried in order (codes become words).
 DETAIL_LABELS = {"kind": ("application_kind", "kind"), "claim": ("claim",), "channel": ("channel",),
-                 "from": ("pool", "status"), "to": ("pool", "status"), "role": ("role",), "reason": ("session_end",)}
+                 "from": ("pool", "status"), "to": ("pool", "status"), "role": ("role",),
+                 "reason": ("session_end", "speaking_reason")}
 
 
 def audit_details(details: dict) -> list[tuple[str, str]]:

@@ -226,3 +226,12 @@ def test_pass_over_with_nobody_waiting_present_promotes_in_order_and_twice_chang
     with pytest.raises(RuleViolation) as elsewhere:
         signin.pass_over(other, speakers[1].requests[0].id, actor=staff, now=make.now())
     assert elsewhere.value.problems[0].code == "speaker_unknown"
+
+
+def test_the_audit_log_says_why_in_words(app, make, db, day):
+    from app.labels import audit_details
+    meeting, speakers, staff = day
+    signin.pass_over(meeting, speakers[0].requests[0].id, actor=staff, now=make.now())
+    entry = AuditEntry.query.filter_by(action="dayof.passed_over").one()
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert ("Reason", "Absent when the case was called") in audit_details(entry.details)
