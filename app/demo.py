@@ -6,6 +6,7 @@ from sqlalchemy import delete
 from werkzeug.datastructures import FileStorage
 
 from .accounts.services import create_staff
+from .dayof.demo import load_day_of_demo
 from .extensions import db
 from .materials.services import attach_material
 from .meetings import agenda, services
@@ -233,6 +234,7 @@ def load_demo_data(*, now: datetime) -> dict:
     _statuses(made, now)
     _materials(plans, made, now)
     _applications(made, now)
+    load_day_of_demo(orgs, plans, now)  # issue 10: a meeting happening today, with people to sign in
     # P11: the Ministry's planning agency and its branch are told of every meeting.
     db.session.add_all([
         StandingInvitee(organizer_id=None, name="內政部國土管理署", email="planning@demo.nlma.gov.tw", note=""),

@@ -101,6 +101,10 @@ LABELS = {
         "meeting.changed": _l("Meeting changed"),
         "account.invitation": _l("Staff invitation"),
     },
+    "speaking_reason": {  # why the sign-in desk changed a speaking place (app/dayof, V2)
+        "passed_over_absent": _l("Absent when the case was called"),
+        "given_for_absent_speaker": _l("Given the place of an absent speaker"),
+    },
     "session_end": {  # why a sign-in session ended
         "signed_out": _l("Signed out"),
         "password_changed": _l("The password was changed"),
@@ -158,6 +162,10 @@ LABELS = {
         "registration.flagged": _l("Marked for staff to check who the applicant is"),
         "group.aliased": _l("Marked two names as one group"),
         "group.alias_removed": _l("Undid two names marked as one group"),
+        "dayof.signed_in": _l("Signed a person in at the desk"),
+        "dayof.sign_in_undone": _l("Undid a sign-in at the desk"),
+        "dayof.passed_over": _l("Passed over a speaker absent when their case was called"),
+        "dayof.place_given": _l("Gave an absent speaker's place to a waitlisted person who is present"),
     },
 }
 
@@ -212,6 +220,10 @@ AUDIT_SENTENCES = {
     "suspension.lifted": _l("The suspension of %(name)s was lifted"),
     "group.aliased": _l("“%(name)s” was marked as the same group as another name"),
     "group.alias_removed": _l("“%(name)s” is no longer marked as the same group as another name"),
+    "dayof.signed_in": _l("%(name)s was signed in at the desk"),
+    "dayof.sign_in_undone": _l("%(name)s's sign-in at the desk was undone"),
+    "dayof.passed_over": _l("%(name)s was passed over, absent when their case was called"),
+    "dayof.place_given": _l("%(name)s was given the place of an absent speaker"),
 }
 UNKNOWN_AUDIT_SENTENCE = _l("A change to “%(name)s” was recorded")
 UNNAMED_RECORD = _l("a record no longer on file")
@@ -232,6 +244,9 @@ DETAIL_NAMES = {
     "to_be_announced": _l("New time to be announced"), "moved_online": _l("Moved online"),
     "online_link": _l("Link to join online"), "registration_closes_at": _l("Registration deadline"),
     "previous_registration_closes_at": _l("Previous registration deadline"), "missing": _l("Published without"),
+
+    "badge": _l("Badge number"), "signed_in_at": _l("Signed in at the desk"),
+    "place_given_to": _l("Place given to (application number)"), "in_place_of": _l("In place of (application number)"),
 }
 
 
@@ -246,7 +261,8 @@ def _detail_name(name: str) -> str:
 
 # The label groups that name the values of an audit entry's details, tried in order (codes become words).
 DETAIL_LABELS = {"kind": ("application_kind", "kind"), "claim": ("claim",), "channel": ("channel",),
-                 "from": ("pool", "status"), "to": ("pool", "status"), "role": ("role",), "reason": ("session_end",)}
+                 "from": ("pool", "status"), "to": ("pool", "status"), "role": ("role",),
+                 "reason": ("session_end", "speaking_reason")}
 
 
 def audit_details(details: dict) -> list[tuple[str, str]]:

@@ -161,6 +161,8 @@ def register_blueprints(app):
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
                       desk_bp, groups_bp):
         app.register_blueprint(blueprint)
+    from .dayof.desk_views import bp as dayof_desk_bp
+    app.register_blueprint(dayof_desk_bp)
     from .registrations import receivers  # noqa: F401  (connects: applications follow their meetings' signals)
 
 

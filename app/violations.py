@@ -127,6 +127,25 @@ MESSAGES = {
                                 "they are told by e-mail and keep their turn at the head of the waiting list."),
     "until_in_past": _l("Give a date from today onwards."),
     "phase_only_for_planning": _l("Planning phases (initial, middle, final) apply only to symposia and workshops."),
+    # The sign-in desk on the day of the meeting (app/dayof, V2).
+    "code_required": _l("Type or scan a check-in code."),
+    "code_unknown": _l("No application has the check-in code %(typed)s. Check the code, or search by name or phone."),
+    "code_other_meeting": _l("The check-in code %(typed)s belongs to another meeting, not this one. Nothing "
+                             "was changed."),
+    "refused_at_desk": _l("%(name)s's application was not accepted: %(reason)s. They cannot be signed in."),
+    "cancelled_at_desk": _l("%(name)s's application was cancelled, so they hold no place. They may apply on "
+                            "site as a walk-in."),
+    "unconfirmed_at_desk": _l("%(name)s never confirmed the application's e-mail address, so it holds no "
+                              "place. They may apply on site as a walk-in."),
+    "already_signed_in": _l("%(name)s is already signed in (at %(time)s, badge %(badge)s). Nothing was changed."),
+    "already_signed_in_now": _l("%(name)s was signed in a moment ago at another desk. Nothing was changed."),
+    "badge_invalid": _l("A badge number has at most %(limit)s characters, on one line."),
+    "badge_taken": _l("Badge %(badge)s is held by %(name)s. Give another badge, or undo that sign-in first."),
+    "sign_in_unknown": _l("That sign-in is not one of this meeting's."),
+    "sign_in_already_undone": _l("%(name)s's sign-in was already undone. Nothing was changed."),
+    "speaker_unknown": _l("That speaker is not one of this meeting's."),
+    "not_holding_place": _l("%(name)s no longer holds a speaking place here (passed over already, or the "
+                            "place moved). Nothing was changed."),
 }
 
 

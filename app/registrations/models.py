@@ -126,6 +126,9 @@ class SpeakingRequest(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(40), default="")
     position: Mapped[int | None]
+    # When staff at the sign-in desk gave this request the place of a speaker passed over (V2); it then
+    # keeps the place ahead of the queue (rules.allocation.SpeakerBid.given).
+    given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     application: Mapped[Application] = relationship(back_populates="requests")
     case: Mapped[ReviewCase | None] = relationship()

@@ -29,6 +29,10 @@ BEYOND_SEATS = "beyond_gallery_seats"  # V7
 ONE_SPEAKER_PER_GROUP = "one_speaker_per_group"  # V5
 OBSERVERS_PER_GROUP = "observers_per_group"  # V7
 OBSERVERS_PER_VILLAGE = "observers_per_village"  # V7
+# The sign-in desk on the day (V2): a speaker absent when their case was called is passed over, and
+# their place given to the next waitlisted person who is present; the given place comes first.
+PASSED_OVER_ABSENT = "passed_over_absent"
+GIVEN_FOR_ABSENT = "given_for_absent_speaker"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class SpeakerBid:
     pool: str = ONLINE
     claim: str = CLAIM_NONE
     interest: str = ""
+    given: bool = False  # given the place of a speaker passed over at the desk (V2)
 
     @property
     def queue(self) -> tuple:
@@ -82,8 +87,15 @@ class Place:
 
 
 def _priority(bid: SpeakerBid):
-    # V6: accepted parties concerned first, then everyone by time of application; key breaks ties.
-    return (0 if bid.claim == CLAIM_ACCEPTED else 1, bid.at, str(bid.key))
+    # A place given at the desk for an absent speaker stays given (V2); then V6: accepted parties
+    # concerned first, then everyone by time of application; key breaks ties.
+    return (0 if bid.given else 1 if bid.claim == CLAIM_ACCEPTED else 2, bid.at, str(bid.key))
+
+
+def _allocated_reason(bid: SpeakerBid) -> str:
+    if bid.given:
+        return GIVEN_FOR_ABSENT
+    return BY_PARTY_PRIORITY if bid.claim == CLAIM_ACCEPTED else BY_TIME
 
 
 def allocate_speakers(bids, *, speaker_cap: int, representative_cap: int) -> dict:
@@ -110,8 +122,7 @@ def allocate_speakers(bids, *, speaker_cap: int, representative_cap: int) -> dic
         waiting = 0
         for rank, bid in enumerate(sorted(queue, key=_priority)):
             if rank < caps[pool]:
-                reason = BY_PARTY_PRIORITY if bid.claim == CLAIM_ACCEPTED else BY_TIME
-                places[bid.key] = Place(ALLOCATED, reason, rank + 1)
+                places[bid.key] = Place(ALLOCATED, _allocated_reason(bid), rank + 1)
             else:
                 waiting += 1
                 places[bid.key] = Place(WAITLISTED, BEYOND_CAP, waiting)
