@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .locking import LOCK_TIMEOUT_MS
+from .requestlog import security_event
 from .web import select_locale
 
 
@@ -73,7 +74,9 @@ STAFF_PREFIX = "/staff"
 
 def register_request_hooks(app):
     """Refuse NUL characters in submitted text; security headers on every response, HSTS in production,
-    and no caching of staff pages (they show applicants' personal data)."""
+    and no caching of staff pages (they show applicants' personal data); a request id and one log line each."""
+    from .requestlog import register_request_log
+    register_request_log(app)
 
     @app.before_request
     def refuse_nul_characters():
@@ -125,6 +128,7 @@ def register_errors(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        security_event("csrf_refused", reason=error.description)
         return render_error(400, _l("This form has expired or was opened in another session. "
                                     "Go back, reload the page and submit it again."))
 
@@ -146,6 +150,7 @@ def register_blueprints(app):
     app.url_map.converters["int"] = IdConverter  # Werkzeug's documented way to redefine a converter
     from .accounts.views import bp as accounts_bp
     from .accounts.views_staff import bp as organization_bp
+    from .health import bp as health_bp
     from .materials.views import bp as materials_bp
     from .meetings.views_calendar import bp as calendar_bp
     from .meetings.views_parts import bp as meeting_parts_bp
@@ -159,7 +164,7 @@ def register_blueprints(app):
     from .registrations.views_staff import bp as desk_bp
     for blueprint in (public_bp, meetings_bp, calendar_bp, plans_bp, materials_bp, accounts_bp,
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
-                      desk_bp, groups_bp):
+                      desk_bp, groups_bp, health_bp):
         app.register_blueprint(blueprint)
     from .registrations import receivers  # noqa: F401  (connects: applications follow their meetings' signals)
 
