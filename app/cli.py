@@ -1,5 +1,5 @@
 """Command-line tasks: `flask demo-data`, `flask create-staff`, `flask purge-personal-data`
-`flask demo-code` (app/accounts/cli.py has `reset-two-factor`)."""
+`flask demo-code`, `flask backup`, `flask restore` (app/accounts/cli.py has `reset-two-factor`)."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -86,3 +86,31 @@ def demo_code_command():
     if not admins:
         raise click.UsageError("no account uses the demo's two-factor key")
     click.echo(f"{code_at(DEMO_TOTP_SECRET, utcnow())}  ({', '.join(admins)}; valid for about 30 seconds)")
+
+
+@click.command("backup")
+@click.argument("archive", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(archive):
+    """Write ARCHIVE (.tar.gz): a consistent database dump, every stored file and their checksums."""
+    from .backup import BackupError, backup
+    try:
+        manifest = backup(archive)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up the {manifest['engine']} database (revision {', '.join(manifest['revision'])}) "
+               f"and {len(manifest['files'])} stored files to {archive}.")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore_command(archive):
+    """Load ARCHIVE into an empty database and an empty file store (refused otherwise)."""
+    from .backup import BackupError, restore
+    try:
+        manifest = restore(archive)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the backup of {manifest['created_at']}: the database and "
+               f"{len(manifest['files'])} stored files, every checksum verified.")

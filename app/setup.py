@@ -172,7 +172,14 @@ def register_blueprints(app):
 def register_cli(app):
     """flask demo-data, demo-code, create-staff, reset-two-factor, purge-personal-data, outbox send|status."""
     from .accounts.cli import reset_two_factor_command
-    from .cli import create_staff_command, demo_code_command, demo_data_command, purge_personal_data_command
+    from .cli import (
+        backup_command,
+        create_staff_command,
+        demo_code_command,
+        demo_data_command,
+        purge_personal_data_command,
+        restore_command,
+    )
     from .outbox.cli import outbox_group
     app.cli.add_command(demo_data_command)
     app.cli.add_command(create_staff_command)
@@ -180,3 +187,5 @@ def register_cli(app):
     app.cli.add_command(outbox_group)
     app.cli.add_command(demo_code_command)
     app.cli.add_command(reset_two_factor_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -25,6 +25,7 @@ TIERS = (
     ("registrations", "stakeholders", "materials"),
     ("dayof",),
     ("comments",),
+    ("backup",),
 )
 TIER = {component: level for level, names in enumerate(TIERS) for component in names}
 # The assembly of the application: it may import anything, and nothing imports it but itself.
