@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from sqlalchemy import inspect, text
 
 from .extensions import db
-from .materials.services import upload_folder
+from .storage import file_store
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -87,25 +87,17 @@ def _dump(engine: str, target: str) -> None:
     _run("pg_dump", "--format=custom", "--no-owner", "--no-acl", "--file", target)
 
 
-def _stored_files(folder: str) -> list[str]:
-    found = []
-    for root, _dirs, names in os.walk(folder):
-        found += [os.path.relpath(os.path.join(root, name), folder) for name in names]
-    return sorted(found)
-
-
 def backup(archive: str, *, now: datetime | None = None) -> dict:
     """Write the archive (tar.gz) and return its manifest."""
     engine = _engine_name()
     revision = sorted(db.session.execute(text("SELECT version_num FROM alembic_version")).scalars())
     db.session.remove()
-    folder = upload_folder()
+    store = file_store()
     with tempfile.TemporaryDirectory() as work:
         dump = os.path.join(work, DUMPS[engine])
         _dump(engine, dump)
-        files = [{"path": rel, "size": os.path.getsize(os.path.join(folder, rel)),
-                  "sha256": _sha256(os.path.join(folder, rel))} for rel in _stored_files(folder)]
-        manifest = {"format": FORMAT, "engine": engine, "revision": revision,
+        files = _copy_out(store, os.path.join(work, "files"))
+        manifest = {"format": FORMAT, "engine": engine, "revision": revision, "store": store.kind,
                     "created_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
                     "database": {"path": DUMPS[engine], "sha256": _sha256(dump)}, "files": files}
         partial = archive + ".partial"
@@ -116,9 +108,24 @@ def backup(archive: str, *, now: datetime | None = None) -> dict:
             tar.addfile(info, io.BytesIO(body))
             tar.add(dump, arcname=DUMPS[engine])
             for entry in files:
-                tar.add(os.path.join(folder, entry["path"]), arcname="files/" + entry["path"])
+                tar.add(os.path.join(work, "files", entry["path"]), arcname="files/" + entry["path"])
         os.replace(partial, archive)  # a half-written archive never carries the final name
     return manifest
+
+
+def _copy_out(store, folder: str) -> list[dict]:
+    # One file at a time, so a large store never sits in memory whole.
+    files = []
+    for key in store.keys():
+        data = store.get(key)
+        if data is None:  # deleted since it was listed (its row's deletion committed meanwhile)
+            continue
+        path = os.path.join(folder, key)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as out:
+            out.write(data)
+        files.append({"path": key, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    return files
 
 
 def _database_is_empty(engine: str) -> bool:
@@ -151,11 +158,11 @@ def _check(work: str, manifest: dict) -> None:
 def restore(archive: str) -> dict:
     """Load the archive into this (empty) database and (empty) file store; return its manifest."""
     engine = _engine_name()
-    folder = upload_folder()
+    store = file_store()
     if not _database_is_empty(engine):
         raise BackupError("the database is not empty: restore only into a new, empty database")
-    if _stored_files(folder):
-        raise BackupError(f"the file store is not empty: restore only into an empty folder ({folder})")
+    if store.keys():
+        raise BackupError("the file store is not empty: restore only into an empty folder or bucket")
     db.session.remove()
     with tempfile.TemporaryDirectory() as work, tarfile.open(archive, "r:gz") as tar:
         manifest = _read_manifest(tar)
@@ -165,9 +172,8 @@ def restore(archive: str) -> dict:
         _check(work, manifest)
         _load(engine, os.path.join(work, manifest["database"]["path"]))
         for entry in manifest["files"]:
-            target = os.path.join(folder, entry["path"])
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(os.path.join(work, "files", entry["path"]), target)
+            with open(os.path.join(work, "files", entry["path"]), "rb") as stored:
+                store.put(entry["path"], stored.read(), "application/octet-stream")
     return manifest
 
 

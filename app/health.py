@@ -5,13 +5,14 @@ check failed: no addresses, versions of software or error texts that could help 
 """
 import os
 import threading
+import time
 
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from .extensions import db, limiter
-from .materials.services import upload_folder
+from .storage import file_store
 
 bp = Blueprint("health", __name__)
 READY_TIMEOUT_SECONDS = 2.0
@@ -27,12 +28,16 @@ def healthz():
 @bp.get("/readyz")
 @limiter.exempt
 def readyz():
-    """The database answers within the timeout, its schema is at the migrations' head, and the file store is usable."""
-    checks = {"database": "timeout", "migrations": "unknown", "storage": _storage()}
+    """The database answers within the timeout, its schema is at the migrations' head, and the file store answers."""
+    checks = {"database": "timeout", "migrations": "unknown", "storage": "timeout"}
     app = current_app._get_current_object()
-    worker = threading.Thread(target=_database, args=(app, checks), daemon=True)
-    worker.start()
-    worker.join(READY_TIMEOUT_SECONDS)
+    workers = [threading.Thread(target=_database, args=(app, checks), daemon=True),
+               threading.Thread(target=_storage, args=(file_store(), checks), daemon=True)]
+    for worker in workers:
+        worker.start()
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    for worker in workers:  # both checks run at once; together they wait READY_TIMEOUT_SECONDS at most
+        worker.join(max(0.0, deadline - time.monotonic()))
     ready = all(value == "ok" for value in checks.values())
     return _answer({"status": "ready" if ready else "not ready", "checks": dict(checks)}, 200 if ready else 503)
 
@@ -82,9 +87,5 @@ def migration_heads(app) -> set[str]:
     return heads
 
 
-def _storage() -> str:
-    try:
-        folder = upload_folder()
-    except OSError:
-        return "unavailable"
-    return "ok" if os.access(folder, os.W_OK) else "unavailable"
+def _storage(store, checks: dict) -> None:
+    checks["storage"] = "ok" if store.ready() else "unavailable"

@@ -179,6 +179,7 @@ def register_cli(app):
         demo_data_command,
         purge_personal_data_command,
         restore_command,
+        store_import_local_command,
     )
     from .outbox.cli import outbox_group
     app.cli.add_command(demo_data_command)
@@ -189,3 +190,4 @@ def register_cli(app):
     app.cli.add_command(reset_two_factor_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(store_import_local_command)

@@ -1,6 +1,7 @@
 """Issue 13 item 4: `flask backup` writes one archive; `flask restore` loads it into an empty database
 and store, refuses a non-empty one, and the restored portal serves the same pages, exports and files."""
 import io
+import json
 import re
 import tarfile
 import zipfile
@@ -158,3 +159,21 @@ def test_restore_refuses_a_damaged_archive_and_writes_nothing(backed_up, target,
         assert db.inspect(db.engine).get_table_names() == []
         db.engine.dispose()
     assert _files(target.config["UPLOAD_FOLDER"]) == {}
+
+
+def _manifest(archive) -> dict:
+    with tarfile.open(archive) as tar:
+        return json.load(tar.extractfile("manifest.json"))
+
+
+def test_a_backup_restores_into_an_object_store_and_backs_up_from_it(backed_up, target, s3_bucket, tmp_path):
+    source, archive, _output = backed_up
+    target.config.update(s3_bucket)
+    code, output = _run(target, "restore", archive)
+    assert code == 0, output
+    assert _public_pages(target) == _public_pages(source)  # the materials now come from the bucket
+    again = str(tmp_path / "from-the-store.tar.gz")
+    assert _run(target, "backup", again)[0] == 0
+    first, second = _manifest(archive), _manifest(again)
+    assert (first["store"], second["store"]) == ("folder", "s3")
+    assert second["files"] == first["files"] and len(first["files"]) >= 4
