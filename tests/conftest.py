@@ -15,7 +15,8 @@ marker honest:
 Reads that lean on engine behaviour (ILIKE search, integers beyond a column's range, ordering of
 text) stay on both engines too: the guards cannot tell, so judge before marking.
 
-The session fails when a tier that REQUIRE_ENGINES names ran no test (plus the browser tier `e2e`),
+The session fails when a tier that REQUIRE_ENGINES names ran no test (plus the browser tier `e2e` and
+the two-instance tier `multi`: two gunicorn portals on PostgreSQL, Redis and the S3 store),
 so a missing PostgreSQL cannot pass unnoticed; the summary prints "tiers passed: sqlite=…, …".
 """
 import asyncio
@@ -264,11 +265,13 @@ def pytest_runtest_logreport(report):
                 _passed[engine] += 1
         if "tests/e2e/" in report.nodeid:
             _passed["e2e"] += 1
+        if "tests/multi/" in report.nodeid:
+            _passed["multi"] += 1
 
 
 def _required_tiers() -> list[str]:
     required = os.environ.get("REQUIRE_ENGINES", "").split()
-    return required + ["e2e"] if required else []
+    return required + ["e2e", "multi"] if required else []
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -280,7 +283,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    summary = ", ".join(f"{tier}={_passed[tier]}" for tier in ("sqlite", "postgresql", "e2e"))
+    summary = ", ".join(f"{tier}={_passed[tier]}" for tier in ("sqlite", "postgresql", "e2e", "multi"))
     terminalreporter.write_line(f"tiers passed: {summary}")
     missing = [tier for tier in _required_tiers() if _passed[tier] == 0]
     if missing:
