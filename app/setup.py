@@ -3,8 +3,10 @@ from flask import abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -133,6 +135,24 @@ def register_errors(app):
                                     "Go back, reload the page and submit it again."))
 
     from .locking import Busy
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # The database is restarting, failing over or unreachable (or a pooled connection died with it):
+        # nothing was saved, so the visitor may repeat the request. The pool drops dead connections itself.
+        app.logger.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001  (the connection may be gone; the session is discarded anyway)
+            db.session.remove()
+        title = _l("Please try again")
+        text = _l("The portal cannot reach its database for a moment. Nothing was saved; "
+                  "please try again in a few seconds.")
+        try:
+            page = render_template("errors/error.html", code=503, title=title, text=text)
+        except OperationalError:  # the page's header asks who is signed in, which needs the database too
+            page = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(text)}</p>"
+        return page, 503, {"Retry-After": "5"}
 
     @app.errorhandler(Busy)
     def busy(error):
