@@ -106,7 +106,8 @@ def test_restarting_postgresql_mid_burst_answers_503_recovers_and_loses_no_mail(
     def outage():
         stop()
         try:
-            urllib.request.urlopen(f"{server.base_url}/meetings/{meeting['id']}", timeout=10)
+            urllib.request.urlopen(urllib.request.Request(f"{server.base_url}/meetings/{meeting['id']}",
+                                                          headers={"Cookie": "lang=en"}), timeout=10)
         except urllib.error.HTTPError as answer:
             during.update(status=answer.code, retry_after=answer.headers.get("Retry-After"),
                           page=answer.read().decode(errors="replace"))
