@@ -52,7 +52,10 @@ test: venv translations system-packages
 	@set -euo pipefail; \
 	url=$$(scripts/test-postgres.sh); \
 	echo "PostgreSQL for tests: $$url"; \
-	TEST_POSTGRES_URL="$$url" REQUIRE_ENGINES="sqlite postgresql" $(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
+	s3=$$(scripts/test-s3.sh); \
+	echo "S3-compatible store for tests: $${s3%%@*}@…"; \
+	redis=$$(scripts/test-redis.sh); \
+	TEST_REDIS_URL="$$redis" TEST_S3_URL="$$s3" TEST_POSTGRES_URL="$$url" REQUIRE_ENGINES="sqlite postgresql" $(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check app tests benchmarks

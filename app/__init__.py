@@ -12,7 +12,8 @@ def create_app(config: dict | None = None) -> Flask:
     The process environment is read here, not at import; an unsafe configuration raises
     ConfigurationError with what to set.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    # INSTANCE_PATH: this process's own folder (SQLite, local uploads), e.g. when two portals share a host.
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None, instance_relative_config=True)
     app.config.from_mapping(load_config(os.environ, config or {}, app.instance_path))
     os.makedirs(app.instance_path, exist_ok=True)
     from .setup import (

@@ -1,5 +1,5 @@
 """Command-line tasks: `flask demo-data`, `flask create-staff`, `flask purge-personal-data`
-`flask demo-code` (app/accounts/cli.py has `reset-two-factor`)."""
+`flask demo-code`, `flask backup`, `flask restore` (app/accounts/cli.py has `reset-two-factor`)."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -86,3 +86,62 @@ def demo_code_command():
     if not admins:
         raise click.UsageError("no account uses the demo's two-factor key")
     click.echo(f"{code_at(DEMO_TOTP_SECRET, utcnow())}  ({', '.join(admins)}; valid for about 30 seconds)")
+
+
+@click.command("backup")
+@click.argument("archive", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(archive):
+    """Write ARCHIVE (.tar.gz): a consistent database dump, every stored file and their checksums."""
+    from .backup import BackupError, backup
+    try:
+        manifest = backup(archive)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up the {manifest['engine']} database (revision {', '.join(manifest['revision'])}) "
+               f"and {len(manifest['files'])} stored files to {archive}.")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore_command(archive):
+    """Load ARCHIVE into an empty database and an empty file store (refused otherwise)."""
+    from .backup import BackupError, restore
+    try:
+        manifest = restore(archive)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the backup of {manifest['created_at']}: the database and "
+               f"{len(manifest['files'])} stored files, every checksum verified.")
+
+
+@click.command("store-import-local")
+@click.option("--folder", type=click.Path(file_okay=False, exists=True),
+              help="The folder to copy from (default: UPLOAD_FOLDER, i.e. instance/uploads).")
+@with_appcontext
+def store_import_local_command(folder):
+    """Copy every file of the local upload folder into the object store (S3_BUCKET); run it again safely."""
+    import hashlib
+    import os
+
+    from .storage import FolderStore, file_store
+    target = file_store()
+    if target.kind != "s3":
+        raise click.UsageError("Set S3_BUCKET (and S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY) first: "
+                               "the files would be copied onto themselves.")
+    source = FolderStore(folder or current_app.config.get("UPLOAD_FOLDER")
+                         or os.path.join(current_app.instance_path, "uploads"))
+    copied = kept = 0
+    for key in source.keys():
+        data = source.get(key)
+        there = target.get(key)
+        if there is not None and hashlib.sha256(there).digest() == hashlib.sha256(data).digest():
+            kept += 1
+            continue
+        target.put(key, data, "application/octet-stream")
+        if target.get(key) != data:
+            raise click.ClickException(f"{key} did not read back the same from the object store; stopped.")
+        copied += 1
+    click.echo(f"Copied {copied} files into the object store ({kept} were already there, unchanged). "
+               "The local files are left in place: remove them once the portal serves from the store.")

@@ -33,6 +33,13 @@ class Config:
     SITE_NAME_DOMAIN = "landuse-participation.tw"
     UPLOAD_MAX_BYTES = 25 * 1024 * 1024
     UPLOAD_FOLDER = None  # default: instance/uploads
+    # Uploaded files in an S3-compatible object store instead of UPLOAD_FOLDER (several hosts): set the bucket.
+    S3_BUCKET = ""
+    S3_ENDPOINT_URL = ""  # empty: AWS; e.g. https://s3.example.gov.tw for MinIO, SeaweedFS or Ceph
+    S3_REGION = "us-east-1"
+    S3_PREFIX = ""  # e.g. "portal/": the portal's objects share the bucket with others under this prefix
+    S3_ACCESS_KEY_ID = ""
+    S3_SECRET_ACCESS_KEY = ""
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -120,6 +127,12 @@ ENVIRONMENT = {
     "SITE_DOMAIN": ("SITE_NAME_DOMAIN", _text),
     "UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", _whole),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", _text),
+    "S3_BUCKET": ("S3_BUCKET", _text),
+    "S3_ENDPOINT_URL": ("S3_ENDPOINT_URL", _text),
+    "S3_REGION": ("S3_REGION", _text),
+    "S3_PREFIX": ("S3_PREFIX", _text),
+    "S3_ACCESS_KEY_ID": ("S3_ACCESS_KEY_ID", _text),
+    "S3_SECRET_ACCESS_KEY": ("S3_SECRET_ACCESS_KEY", _text),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
     "TRUSTED_PROXIES": ("TRUSTED_PROXIES", _whole),
     "HSTS_MAX_AGE": ("HSTS_MAX_AGE", _whole),

@@ -3,12 +3,15 @@ from flask import abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .locking import LOCK_TIMEOUT_MS
+from .requestlog import security_event
 from .web import select_locale
 
 
@@ -73,7 +76,9 @@ STAFF_PREFIX = "/staff"
 
 def register_request_hooks(app):
     """Refuse NUL characters in submitted text; security headers on every response, HSTS in production,
-    and no caching of staff pages (they show applicants' personal data)."""
+    and no caching of staff pages (they show applicants' personal data); a request id and one log line each."""
+    from .requestlog import register_request_log
+    register_request_log(app)
 
     @app.before_request
     def refuse_nul_characters():
@@ -125,10 +130,29 @@ def register_errors(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        security_event("csrf_refused", reason=error.description)
         return render_error(400, _l("This form has expired or was opened in another session. "
                                     "Go back, reload the page and submit it again."))
 
     from .locking import Busy
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # The database is restarting, failing over or unreachable (or a pooled connection died with it):
+        # nothing was saved, so the visitor may repeat the request. The pool drops dead connections itself.
+        app.logger.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001  (the connection may be gone; the session is discarded anyway)
+            db.session.remove()
+        title = _l("Please try again")
+        text = _l("The portal cannot reach its database for a moment. Nothing was saved; "
+                  "please try again in a few seconds.")
+        try:
+            page = render_template("errors/error.html", code=503, title=title, text=text)
+        except OperationalError:  # the page's header asks who is signed in, which needs the database too
+            page = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(text)}</p>"
+        return page, 503, {"Retry-After": "5"}
 
     @app.errorhandler(Busy)
     def busy(error):
@@ -146,6 +170,7 @@ def register_blueprints(app):
     app.url_map.converters["int"] = IdConverter  # Werkzeug's documented way to redefine a converter
     from .accounts.views import bp as accounts_bp
     from .accounts.views_staff import bp as organization_bp
+    from .health import bp as health_bp
     from .materials.views import bp as materials_bp
     from .meetings.views_calendar import bp as calendar_bp
     from .meetings.views_parts import bp as meeting_parts_bp
@@ -159,7 +184,7 @@ def register_blueprints(app):
     from .registrations.views_staff import bp as desk_bp
     for blueprint in (public_bp, meetings_bp, calendar_bp, plans_bp, materials_bp, accounts_bp,
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
-                      desk_bp, groups_bp):
+                      desk_bp, groups_bp, health_bp):
         app.register_blueprint(blueprint)
     from .dayof.desk_views import bp as dayof_desk_bp
     app.register_blueprint(dayof_desk_bp)
@@ -169,7 +194,15 @@ def register_blueprints(app):
 def register_cli(app):
     """flask demo-data, demo-code, create-staff, reset-two-factor, purge-personal-data, outbox send|status."""
     from .accounts.cli import reset_two_factor_command
-    from .cli import create_staff_command, demo_code_command, demo_data_command, purge_personal_data_command
+    from .cli import (
+        backup_command,
+        create_staff_command,
+        demo_code_command,
+        demo_data_command,
+        purge_personal_data_command,
+        restore_command,
+        store_import_local_command,
+    )
     from .outbox.cli import outbox_group
     app.cli.add_command(demo_data_command)
     app.cli.add_command(create_staff_command)
@@ -177,3 +210,6 @@ def register_cli(app):
     app.cli.add_command(outbox_group)
     app.cli.add_command(demo_code_command)
     app.cli.add_command(reset_two_factor_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(store_import_local_command)

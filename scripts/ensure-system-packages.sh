@@ -7,6 +7,12 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+# Redis: the shared rate-limit store of the two-instance tests (scripts/test-redis.sh).
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# curl: scripts/test-s3.sh asks the S3 test server whether it is up.
+command -v curl >/dev/null 2>&1 || need+=(curl)
+# systemd-analyze checks the unit files in deploy/systemd.
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 # WeasyPrint (PDF minutes) draws text with Pango.
 dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -15,16 +15,21 @@ marker honest:
 Reads that lean on engine behaviour (ILIKE search, integers beyond a column's range, ordering of
 text) stay on both engines too: the guards cannot tell, so judge before marking.
 
-The session fails when a tier that REQUIRE_ENGINES names ran no test (plus the browser tier `e2e`),
+The session fails when a tier that REQUIRE_ENGINES names ran no test (plus the browser tier `e2e` and
+the two-instance tier `multi`: two gunicorn portals on PostgreSQL, Redis and the S3 store),
 so a missing PostgreSQL cannot pass unnoticed; the summary prints "tiers passed: sqlite=…, …".
 """
 import asyncio
 import os
 import socket
+import subprocess
 import threading
+import time
+import uuid
 from collections import Counter
 from email import policy as email_policy
 from email.parser import BytesParser
+from urllib.parse import urlsplit
 
 import pytest
 from flask import has_request_context
@@ -260,11 +265,13 @@ def pytest_runtest_logreport(report):
                 _passed[engine] += 1
         if "tests/e2e/" in report.nodeid:
             _passed["e2e"] += 1
+        if "tests/multi/" in report.nodeid:
+            _passed["multi"] += 1
 
 
 def _required_tiers() -> list[str]:
     required = os.environ.get("REQUIRE_ENGINES", "").split()
-    return required + ["e2e"] if required else []
+    return required + ["e2e", "multi"] if required else []
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -276,8 +283,62 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    summary = ", ".join(f"{tier}={_passed[tier]}" for tier in ("sqlite", "postgresql", "e2e"))
+    summary = ", ".join(f"{tier}={_passed[tier]}" for tier in ("sqlite", "postgresql", "e2e", "multi"))
     terminalreporter.write_line(f"tiers passed: {summary}")
     missing = [tier for tier in _required_tiers() if _passed[tier] == 0]
     if missing:
         terminalreporter.write_line(f"FAILED: no test passed on tier(s) {', '.join(missing)}", red=True)
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> dict:
+    """The S3-compatible test server (SeaweedFS on loopback): TEST_S3_URL, or started by scripts/test-s3.sh."""
+    url = os.environ.get("TEST_S3_URL")
+    if not url:
+        script = os.path.join(os.path.dirname(__file__), os.pardir, "scripts", "test-s3.sh")
+        done = subprocess.run([script], capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            pytest.fail(f"no S3 server for the tests: {done.stderr.strip()}")
+        url = done.stdout.strip()
+    parts = urlsplit(url)
+    return {"S3_ENDPOINT_URL": f"http://{parts.hostname}:{parts.port}", "S3_ACCESS_KEY_ID": parts.username,
+            "S3_SECRET_ACCESS_KEY": parts.password, "S3_REGION": "us-east-1"}
+
+
+@pytest.fixture(scope="session")
+def s3_client(s3_server):
+    """A boto3 client of the test server, and its one bucket (SeaweedFS gives each bucket volumes of its own)."""
+    import boto3
+    client = boto3.client("s3", endpoint_url=s3_server["S3_ENDPOINT_URL"], region_name="us-east-1",
+                          aws_access_key_id=s3_server["S3_ACCESS_KEY_ID"],
+                          aws_secret_access_key=s3_server["S3_SECRET_ACCESS_KEY"])
+    if "portal-tests" not in {b["Name"] for b in client.list_buckets().get("Buckets", [])}:
+        try:
+            client.create_bucket(Bucket="portal-tests")
+        except client.exceptions.BucketAlreadyOwnedByYou:
+            pass  # the other test worker made it first
+    for _ in range(50):  # SeaweedFS makes a bucket's folder a moment after it answers: wait until it takes a write
+        try:
+            client.put_object(Bucket="portal-tests", Key="probe", Body=b"")
+            break
+        except client.exceptions.ClientError:
+            time.sleep(0.1)
+    return client
+
+
+@pytest.fixture
+def s3_bucket(s3_server, s3_client) -> dict:
+    """An empty place in the test bucket for one test (a key prefix of its own, emptied afterwards):
+    the app settings that select it."""
+    prefix = f"{uuid.uuid4().hex}/"
+    yield {**s3_server, "S3_BUCKET": "portal-tests", "S3_PREFIX": prefix}
+    for item in s3_client.list_objects_v2(Bucket="portal-tests", Prefix=prefix).get("Contents", []):
+        s3_client.delete_object(Bucket="portal-tests", Key=item["Key"])
+
+
+@pytest.fixture(params=["folder", "s3"])
+def store_kind(request, app):
+    """Run a test on both file stores: the upload folder, and a fresh bucket of the S3 test server."""
+    if request.param == "s3":
+        app.config.update(request.getfixturevalue("s3_bucket"))
+    return request.param

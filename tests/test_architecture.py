@@ -16,7 +16,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 TIERS = (
     ("rules",),
     ("i18n",),
-    ("config", "extensions", "dbtypes", "params", "counties", "timefmt", "urls"),
+    ("config", "extensions", "dbtypes", "params", "counties", "timefmt", "urls", "requestlog", "storage"),
     ("audit", "locking", "violations"),
     ("outbox", "labels"),
     ("calendar",),
@@ -25,6 +25,7 @@ TIERS = (
     ("registrations", "stakeholders", "materials"),
     ("dayof",),
     ("comments",),
+    ("backup",),
 )
 TIER = {component: level for level, names in enumerate(TIERS) for component in names}
 # The assembly of the application: it may import anything, and nothing imports it but itself.

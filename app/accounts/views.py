@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, logout_user
 from ..dbtypes import utcnow
 from ..extensions import db, limiter
 from ..formflow import form_status, refuse, submit
+from ..requestlog import security_event
 from ..rules import Problem
 from ..violations import RuleViolation, message_for
 from ..web import safe_next
@@ -69,6 +70,7 @@ def login():
             session[PENDING] = {"key": start_pending(user, now=utcnow()), "next": next_url}
             db.session.commit()
             return redirect(url_for(".code"))
+        security_event("sign_in_failed", step="password")
         form.password.errors.append(gettext("That e-mail and password do not match an active staff account."))
     return render_template("staff/login.html", form=form), (401 if form.errors else 200)
 
@@ -103,6 +105,7 @@ def code():
         if accept_code(user, form.code.data, now=utcnow()):
             drop_pending(record)
             return _complete_sign_in(user, next_url)
+        security_event("sign_in_failed", step="code", staff_id=user.id)
         form.code.errors.append(message_for(Problem("code", "totp_code_wrong")))
     return render_template("staff/login_code.html", form=form), (401 if form.errors else 200)
 

@@ -1,5 +1,6 @@
 """Workflows for materials: store an upload after checking its type and size, or keep a link."""
 import hashlib
+import logging
 import os
 import secrets
 from datetime import datetime
@@ -12,9 +13,11 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..extensions import db
 from ..rules import Problem, web_link_problems
+from ..storage import StoreUnavailable, file_store
 from ..violations import RuleViolation
 from .models import Material
 
+LOG = logging.getLogger("portal.files")
 # extension -> (content type, what the first bytes must be)
 ALLOWED_TYPES = {
     "pdf": ("application/pdf", (b"%PDF-",)),
@@ -29,13 +32,6 @@ ALLOWED_TYPES = {
     "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
     "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
 }
-
-
-def upload_folder() -> str:
-    """Where uploaded files live (outside the static folder: they are served by a view)."""
-    folder = current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads")
-    os.makedirs(folder, exist_ok=True)
-    return folder
 
 
 def display_filename(name: str, ext: str) -> str:
@@ -96,11 +92,9 @@ def _store_upload(material: Material, upload):
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     ext, content_type = check_upload(upload.filename, data[:16], _full_size(upload.stream, len(data)), limit)
-    stored = f"{secrets.token_hex(16)}.{ext}"
-    path = os.path.join(upload_folder(), stored)
-    db.session.info.setdefault(WRITTEN, []).append(path)  # removed again if the transaction rolls back
-    with open(path, "wb") as out:
-        out.write(data)
+    stored, store = f"{secrets.token_hex(16)}.{ext}", file_store()
+    db.session.info.setdefault(WRITTEN, []).append((store, stored))  # removed again if the transaction rolls back
+    store.put(stored, data, content_type)
     material.stored_name = stored
     material.original_filename = display_filename(upload.filename, ext)
     material.content_type = content_type
@@ -151,10 +145,12 @@ def _full_size(stream, already_read: int) -> int:
 WRITTEN, TO_DELETE = "material_files_written", "material_files_to_delete"
 
 
-def _remove_files(paths):
-    for path in paths:
-        if os.path.exists(path):
-            os.remove(path)
+def _remove_files(stored):
+    for store, key in stored:
+        try:
+            store.delete(key)
+        except StoreUnavailable:  # an orphan in the store is harmless; a failed commit or rollback is not
+            LOG.warning("could not delete %s from the file store", key)
 
 
 @event.listens_for(Session, "after_commit")
@@ -176,7 +172,7 @@ def remove_material(material: Material, owner, *, actor, now: datetime):
     audit.record(actor, "material.removed", material, {"title": material.title}, now=now,
                  organizer_id=owner.organizer_id)
     if material.stored_name:  # the file goes once the row is gone for good (after the commit)
-        db.session.info.setdefault(TO_DELETE, []).append(os.path.join(upload_folder(), material.stored_name))
+        db.session.info.setdefault(TO_DELETE, []).append((file_store(), material.stored_name))
     db.session.delete(material)
     _stamp(owner, now)
     db.session.flush()

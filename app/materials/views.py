@@ -1,6 +1,4 @@
 """Downloading a material (public when its meeting is), and staff attach/remove."""
-import os
-
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
@@ -11,9 +9,10 @@ from ..extensions import db
 from ..formflow import form_status, submit
 from ..meetings.models import Meeting
 from ..plans.models import Plan
+from ..storage import file_store
 from .forms import MaterialDetailsForm, MaterialForm
 from .models import Material
-from .services import attach_material, change_material, remove_material, upload_folder
+from .services import attach_material, change_material, remove_material
 
 bp = Blueprint("materials", __name__)
 
@@ -27,11 +26,12 @@ def download(material_id, filename):
         abort(404)
     if isinstance(owner, Meeting) and not owner.is_public:
         scoped_or_404(owner)
-    path = os.path.join(upload_folder(), material.stored_name)
-    if not os.path.exists(path):
+    stored = file_store().open(material.stored_name)
+    if stored is None:
         abort(404)
-    return send_file(path, mimetype=material.content_type, download_name=material.original_filename,
-                     as_attachment=material.content_type not in ("application/pdf", "image/png", "image/jpeg"))
+    return send_file(stored, mimetype=material.content_type, download_name=material.original_filename,
+                     as_attachment=material.content_type not in ("application/pdf", "image/png", "image/jpeg"),
+                     etag=material.sha256, conditional=True, last_modified=material.created_at)
 
 
 def _owner(material):

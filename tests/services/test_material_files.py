@@ -1,12 +1,16 @@
-"""A material's stored file follows its row: kept or removed only when the transaction ends that way."""
+"""A material's stored file follows its row: kept or removed only when the transaction ends that way,
+in the upload folder and in an S3-compatible object store alike (issue 13 item 1)."""
 import io
-import os
 
+import pytest
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
 from app.materials.models import Material
-from app.materials.services import attach_material, remove_material, upload_folder
+from app.materials.services import attach_material, remove_material
+from app.storage import file_store
+
+pytestmark = pytest.mark.usefixtures("store_kind")
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -16,21 +20,25 @@ def upload(make):
     make.commit()
     material = attach_material(meeting, title="簡報", category="briefing",
                                upload=FileStorage(io.BytesIO(PDF), filename="簡報.pdf"), actor=None, now=make.now())
-    return meeting, material, os.path.join(upload_folder(), material.stored_name)
+    return meeting, material, material.stored_name
+
+
+def stored(key: str) -> bool:
+    return file_store().get(key) is not None
 
 
 def test_an_upload_rolled_back_leaves_no_file(make):
     _, _, path = upload(make)
-    assert os.path.exists(path)
+    assert stored(path)
     db.session.rollback()
-    assert not os.path.exists(path) and Material.query.count() == 0
+    assert not stored(path) and Material.query.count() == 0
 
 
 def test_a_committed_upload_keeps_its_file(make):
     _, _, path = upload(make)
     db.session.commit()
     db.session.rollback()  # a later, unrelated rollback
-    assert os.path.exists(path)
+    assert stored(path)
 
 
 def test_a_removal_rolled_back_keeps_the_file_and_a_committed_one_deletes_it(make):
@@ -38,7 +46,7 @@ def test_a_removal_rolled_back_keeps_the_file_and_a_committed_one_deletes_it(mak
     db.session.commit()
     remove_material(material, meeting, actor=None, now=make.now())
     db.session.rollback()
-    assert os.path.exists(path) and Material.query.count() == 1
+    assert stored(path) and Material.query.count() == 1
     remove_material(Material.query.one(), meeting, actor=None, now=make.now())
     db.session.commit()
-    assert not os.path.exists(path) and Material.query.count() == 0
+    assert not stored(path) and Material.query.count() == 0
