@@ -17,6 +17,7 @@ from app.extensions import db as _db
 from app.meetings.models import Meeting
 from app.outbox.models import OutboxMessage
 from app.registrations import services
+from app.registrations.models import Application
 
 from .a11y import assert_no_serious_axe_violations, switch_to_english
 from .conftest import PHONE
@@ -147,10 +148,29 @@ def _confirmed(live_server, meeting_id: int, email: str):
     return application_id
 
 
-def test_check_identity_flag_on_the_desk_at_phone_width_V5(phone_page, live_server):
+def _withdraw(live_server, *application_ids: int):
+    """Cancel the test's applications again: the session's served app is shared, and the registration
+    journey needs the hearing's last speaking place free, whatever order the tests run in."""
+    with live_server.app.app_context():
+        for application_id in application_ids:
+            services.cancel_application(_db.session.get(Application, application_id), now=datetime.now(timezone.utc))
+        _db.session.commit()
+        _db.session.remove()
+
+
+@pytest.fixture
+def two_chous(live_server):
+    """Two confirmed 周美玲 with one phone number on the open hearing, withdrawn after the test."""
     meeting = live_server.ids["open_hearing"]
-    first = _confirmed(live_server, meeting, "mei.ling@example.tw")
-    second = _confirmed(live_server, meeting, "meiling.chou@example.tw")
+    made = (_confirmed(live_server, meeting, "mei.ling@example.tw"),
+            _confirmed(live_server, meeting, "meiling.chou@example.tw"))
+    yield made
+    _withdraw(live_server, *made)
+
+
+def test_check_identity_flag_on_the_desk_at_phone_width_V5(phone_page, live_server, two_chous):
+    meeting = live_server.ids["open_hearing"]
+    first, second = two_chous
     sign_in_desk(phone_page, "yilan@demo.landuse.tw")
     phone_page.goto(f"/staff/meetings/{meeting}/applications")
     badge = phone_page.locator(f"a[href$='/staff/applications/{second}'] ~ .badge.needs-review")
