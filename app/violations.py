@@ -120,6 +120,11 @@ MESSAGES = {
                                 "they are told by e-mail and keep their turn at the head of the waiting list."),
     "until_in_past": _l("Give a date from today onwards."),
     "phase_only_for_planning": _l("Planning phases (initial, middle, final) apply only to symposia and workshops."),
+    # The applicant's own changes (issue 9, item 2)
+    "already_observing": _l("You already apply to observe."),
+    "cases_not_chosen_here": _l("This meeting has no cases to choose from."),
+    "last_case": _l("Keep at least one case. To give up speaking altogether, switch to observing or cancel "
+                    "your application."),
 }
 
 

@@ -126,6 +126,9 @@ class SpeakingRequest(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(40), default="")
     position: Mapped[int | None]
+    # A case added from the private page after confirming waits from the moment it was added, not from
+    # the application's time (V6: by time of application): None means the application's confirmed_at.
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     application: Mapped[Application] = relationship(back_populates="requests")
     case: Mapped[ReviewCase | None] = relationship()
