@@ -9,13 +9,14 @@ import pytest
 
 from app.audit import AuditEntry
 from app.extensions import db as _db
+from app.locking import Busy
 from app.outbox.models import OutboxMessage
-from app.registrations import desk, links
+from app.registrations import desk, links, services
 from app.registrations import services as registrations
 from app.registrations.models import Application, SpeakingRequest
 
 from .conftest import count, field_error, flashes, fresh, text_of
-from .test_registration_public import apply, manage_path
+from .test_registration_public import apply, confirmed, manage_path
 
 
 @pytest.fixture
@@ -335,3 +336,30 @@ def test_an_observer_without_javascript_has_the_speaking_fields_ignored(visitor,
     assert response.status_code == 302
     application = _db.session.scalars(_db.select(Application).where(Application.email == "obs@example.tw")).one()
     assert application.kind == "observe" and application.requests == []
+
+
+def test_changes_wait_for_the_meetings_lock_and_a_busy_one_saves_nothing(visitor, make, monkeypatch):
+    meeting = make.open_meeting()
+    person = make.application(meeting, name="王小民")
+    make.commit()
+    taken = []
+
+    def busy(meeting_id, *args, **kwargs):
+        taken.append(meeting_id)
+        raise Busy()
+    monkeypatch.setattr(services, "lock_meeting", busy)  # what changes._begin takes through lock_application
+    response = visitor.post(f"{manage_path(person)}/details", data={"name": "王小明", "organisation": ""})
+    assert response.status_code == 503 and taken == [meeting.id]
+    assert fresh(person).name == "王小民" and not audited(person, "registration.details_changed")
+
+
+def test_confirming_into_the_waiting_list_never_says_confirmed_alone(visitor, make):
+    meeting = make.open_meeting()
+    base = make.now() - timedelta(hours=1)
+    for i in range(meeting.speaker_cap):
+        make.application(meeting, at=base + timedelta(seconds=i))
+    make.commit()
+    person = confirmed(visitor, meeting, email="late@example.tw")
+    shown = flashes(visitor.get(manage_path(person)))
+    assert shown and shown[0].startswith("Your e-mail address is confirmed and your application counts from")
+    assert "For now you have no place" in shown[0] and "Your application is confirmed" not in shown[0]
