@@ -98,6 +98,9 @@ LABELS = {
         "registration.overflow": _l("Moved to the overflow room"),
         "registration.cancelled": _l("Cancellation"),
         "registration.rejected": _l("Not accepted"),
+        "registration.claim_decided": _l("Party-concerned claim decided"),
+        "registration.changed": _l("Changed by the applicant"),
+        "registration.links": _l("Application links sent again"),
         "meeting.changed": _l("Meeting changed"),
         "account.invitation": _l("Staff invitation"),
     },
@@ -160,6 +163,10 @@ LABELS = {
         "suspension.lifted": _l("Lifted a suspension"),
         "registration.resubmitted": _l("Applied again before confirming; the confirmation link re-sent if due"),
         "registration.flagged": _l("Marked for staff to check who the applicant is"),
+        "registration.details_changed": _l("The applicant corrected their name or organisation"),
+        "registration.switched_to_observing": _l("The applicant switched from speaking to observing"),
+        "registration.cases_changed": _l("The applicant added or dropped cases"),
+        "registration.links_resent": _l("The application's links were sent again on request"),
         "group.aliased": _l("Marked two names as one group"),
         "group.alias_removed": _l("Undid two names marked as one group"),
         "dayof.signed_in": _l("Signed a person in at the desk"),
@@ -216,6 +223,10 @@ AUDIT_SENTENCES = {
     "registration.exported": _l("The list of applications to the meeting “%(name)s” was downloaded"),
     "registration.purged": _l("Applicants' personal data for the meeting “%(name)s” were deleted a year after it"),
     "registration.reallocated": _l("Places at the meeting “%(name)s” were allocated again"),
+    "registration.details_changed": _l("%(name)s corrected the name or organisation of their application"),
+    "registration.switched_to_observing": _l("%(name)s switched from speaking to observing"),
+    "registration.cases_changed": _l("%(name)s changed the cases they speak on"),
+    "registration.links_resent": _l("The links of the application of %(name)s were sent again on request"),
     "suspension.created": _l("%(name)s was suspended from applying"),
     "suspension.lifted": _l("The suspension of %(name)s was lifted"),
     "group.aliased": _l("“%(name)s” was marked as the same group as another name"),
@@ -247,6 +258,9 @@ DETAIL_NAMES = {
 
     "badge": _l("Badge number"), "signed_in_at": _l("Signed in at the desk"),
     "place_given_to": _l("Place given to (application number)"), "in_place_of": _l("In place of (application number)"),
+
+    "added": _l("Added"), "dropped": _l("Dropped"), "cases": _l("Cases"), "organisation": _l("Organisation"),
+    "places_given_up": _l("Places given up"),
 }
 
 

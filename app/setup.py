@@ -179,12 +179,13 @@ def register_blueprints(app):
     from .plans.views_public import bp as plans_bp
     from .plans.views_staff import bp as plans_staff_bp
     from .public import bp as public_bp
+    from .registrations.views_changes import bp as applicant_bp
     from .registrations.views_groups import bp as groups_bp
     from .registrations.views_public import bp as registrations_bp
     from .registrations.views_staff import bp as desk_bp
     for blueprint in (public_bp, meetings_bp, calendar_bp, plans_bp, materials_bp, accounts_bp,
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
-                      desk_bp, groups_bp, health_bp):
+                      desk_bp, groups_bp, health_bp, applicant_bp):
         app.register_blueprint(blueprint)
     from .dayof.desk_views import bp as dayof_desk_bp
     app.register_blueprint(dayof_desk_bp)

@@ -146,6 +146,12 @@ MESSAGES = {
     "speaker_unknown": _l("That speaker is not one of this meeting's."),
     "not_holding_place": _l("%(name)s no longer holds a speaking place here (passed over already, or the "
                             "place moved). Nothing was changed."),
+
+    # The applicant's own changes (issue 9, item 2)
+    "already_observing": _l("You already apply to observe."),
+    "cases_not_chosen_here": _l("This meeting has no cases to choose from."),
+    "last_case": _l("Keep at least one case. To give up speaking altogether, switch to observing or cancel "
+                    "your application."),
 }
 
 

@@ -58,7 +58,8 @@ APPLICATION = ("SELECT id, meeting_id, kind, status, name, name_key, org_key, em
                " locale FROM applications WHERE id = %s")
 # placing.allocation_input's query.
 RECOUNT = ("SELECT a.id, a.kind, a.confirmed_at, coalesce(oa.canonical_key, a.org_key), a.village_key, a.outcome,"
-           " a.reason, a.position, a.pool, a.interest_group, r.id, r.case_key, coalesce(sa.canonical_key, r.org_key),"
+           " a.reason, a.position, a.pool, a.interest_group, r.id, r.case_key, coalesce(r.added_at, a.confirmed_at),"
+           " coalesce(sa.canonical_key, r.org_key),"
            " r.claim, r.outcome, r.reason, r.position"
            " FROM applications a LEFT OUTER JOIN speaking_requests r ON r.application_id = a.id AND r.active IS true"
            " LEFT OUTER JOIN group_aliases oa ON oa.organizer_id = %(organizer)s AND oa.alias_key = a.org_key"
@@ -324,15 +325,16 @@ def recount(conn, meeting: Meeting, confirming: int) -> tuple[set[int], list]:
     places of the application `confirming`."""
     speakers, observers, held, owner = [], [], {}, {}
     for (application_id, kind, at, org_key, village_key, outcome, reason, position, pool, interest, request_id,
-         case_key, request_org_key, claim, request_outcome, request_reason, request_position) in conn.execute(
-            RECOUNT, {"meeting": meeting.id, "organizer": meeting.organizer_id}):
+         case_key, request_at, request_org_key, claim, request_outcome, request_reason,
+         request_position) in conn.execute(RECOUNT, {"meeting": meeting.id, "organizer": meeting.organizer_id}):
         if kind == "observe":
             observers.append(rules.ObserverBid(key=application_id, at=at, group=org_key, village=village_key))
             held[("applications", application_id)] = (outcome, reason, position)
             owner[("applications", application_id)] = application_id
         elif request_id is not None:
-            speakers.append(rules.SpeakerBid(key=request_id, case=case_key, at=at, group=request_org_key, pool=pool,
-                                             claim=claim, interest=normalise_name(interest) if interest else ""))
+            speakers.append(rules.SpeakerBid(key=request_id, case=case_key, at=request_at, group=request_org_key,
+                                             pool=pool, claim=claim,
+                                             interest=normalise_name(interest) if interest else ""))
             held[("speaking_requests", request_id)] = (request_outcome, request_reason, request_position)
             owner[("speaking_requests", request_id)] = application_id
     placed = {("speaking_requests", k): p for k, p in rules.allocate_speakers(

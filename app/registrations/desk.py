@@ -58,7 +58,7 @@ def record_other_channel(meeting, data: dict, *, actor, now: datetime | None = N
     application.recorded_by_id = getattr(actor, "id", None)
     db.session.add(application)
     activate(application, now=now)
-    reallocate_and_notify(meeting, now=now, quiet={application.id})
+    reallocate_and_notify(meeting, now=now, quiet={application.id}, cause=mails.CONFIRMATION)
     audit.record(actor, "registration.recorded", application,
                  {"channel": application.channel, "kind": application.kind,
                   "interest_group": application.interest_group},
@@ -92,11 +92,12 @@ def decide_claim(request: SpeakingRequest, *, accept: bool, note: str, actor, no
         raise RuleViolation.one("note", "note_required")
     request.claim, request.claim_note = (CLAIM_ACCEPTED if accept else CLAIM_REJECTED), (note or "").strip()
     db.session.flush()
-    if application.status == ACTIVE:
-        reallocate_and_notify(meeting, now=now)
+    if application.status == ACTIVE:  # the claimant is told by the decision's own mail, not twice
+        reallocate_and_notify(meeting, now=now, quiet={application.id}, cause=mails.CLAIM)
     audit.record(actor, "registration.claim_decided", application,
                  {"case": request.case_key, "claim": request.claim, "note": request.claim_note},
                  now=now, organizer_id=meeting.organizer_id)
+    mails.send_claim_decided(application, request, now=now)  # issue 9, item 1: what was decided and why
 
 
 def reject_application(application: Application, *, reason: str, actor, now: datetime):
@@ -107,7 +108,7 @@ def reject_application(application: Application, *, reason: str, actor, now: dat
     if not application.is_open:
         raise RuleViolation.one("reason", "not_active")
     application.rejection_reason = reason.strip()
-    end_application(meeting, application, REJECTED, now=now)
+    end_application(meeting, application, REJECTED, now=now, cause=mails.REJECTION)
     audit.record(actor, "registration.rejected", application, {"reason": application.rejection_reason},
                  now=now, organizer_id=meeting.organizer_id)
     mails.send_rejected(application, now=now)
@@ -124,7 +125,7 @@ def move_pool(application: Application, *, pool: str, actor, now: datetime):
         raise RuleViolation.one("pool", "pool_for_speakers")
     before, application.pool = application.pool, pool
     db.session.flush()
-    reallocate_and_notify(meeting, now=now)
+    reallocate_and_notify(meeting, now=now, cause=mails.POOL)
     audit.record(actor, "registration.pool_moved", application, {"from": before, "to": pool},
                  now=now, organizer_id=meeting.organizer_id)
 
@@ -154,7 +155,7 @@ def set_caps(meeting, *, speaker_cap: int, representative_cap: int, reason: str,
             reason=reason.strip(), actor_id=getattr(actor, "id", None), at=now))
     meeting.speaker_cap, meeting.representative_cap = speaker_cap, representative_cap
     touch(meeting, now)
-    reallocate_and_notify(meeting, now=now)
+    reallocate_and_notify(meeting, now=now, cause=mails.CAPS)
     audit.record(actor, "meeting.caps_changed", meeting,
                  {"before": before, "after": {"speaker_cap": speaker_cap, "representative_cap": representative_cap},
                   "reason": reason.strip()}, now=now)

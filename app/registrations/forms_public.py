@@ -7,7 +7,7 @@ services (services.key_problems) on every path, the desk's included.
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -20,12 +20,13 @@ from .models import OBSERVE, SPEAK
 STATEMENT_MAX = 2000
 
 
-def _strip(value):
+def strip_spaces(value):
+    """A filter: the text without leading and trailing spaces."""
     return value.strip() if isinstance(value, str) else value
 
 
-def _nfkc(value):
-    # Full-width letters typed with a Chinese input method (ｍｉｎｇ＠ｅｘａｍｐｌｅ．ｔｗ) become plain ones.
+def fold_width(value):
+    """A filter: full-width letters typed with a Chinese input method (ｍｉｎｇ＠ｅｘａｍｐｌｅ．ｔｗ) as plain ones."""
     return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
 
 
@@ -60,29 +61,29 @@ class ApplicationForm(BaseForm):
 
     kind = RadioField(_l("I want to"), choices=[SelectChoice(SPEAK, _l("Speak")), SelectChoice(OBSERVE, _l("Observe"))],
                       validators=[InputRequired(_l("Choose whether you want to speak or to observe."))])
-    name = StringField(_l("Full name"), filters=[_strip], validators=[
+    name = StringField(_l("Full name"), filters=[strip_spaces], validators=[
         DataRequired(MESSAGES["name_required"]), Length(max=80)])
-    organisation = StringField(_l("Organisation (optional)"), filters=[_strip],
+    organisation = StringField(_l("Organisation (optional)"), filters=[strip_spaces],
                                validators=[Length(max=120)],
                                description=_l("The group you speak or observe for; leave empty if you come "
                                               "as an individual."))
-    township = StringField(_l("Township or district (optional)"), filters=[_strip],
+    township = StringField(_l("Township or district (optional)"), filters=[strip_spaces],
                            validators=[Length(max=40)])
-    village = StringField(_l("Village or borough (optional)"), filters=[_strip],
+    village = StringField(_l("Village or borough (optional)"), filters=[strip_spaces],
                           validators=[Length(max=40)])
-    email = EmailField(_l("E-mail"), filters=[_strip, _nfkc], validators=[
+    email = EmailField(_l("E-mail"), filters=[strip_spaces, fold_width], validators=[
         DataRequired(_l("Enter your e-mail address.")), sendable_email, Length(max=254),
         Email(_l("Enter a valid e-mail address, such as name@example.tw."), check_deliverability=False)],
         description=_l("We send a link to this address; your application counts only once you open it "
                        "and confirm."))
-    phone = StringField(_l("Phone (optional)"), filters=[_strip],
+    phone = TelField(_l("Phone (optional)"), filters=[strip_spaces],
                         validators=[Length(max=40)])
     case_ids = CaseChoiceField(_l("The cases I want to speak on"), coerce=int)
     party_concerned = BooleanField(_l("I am a party concerned by the case"),
                                    description=_l("Parties concerned speak before other applicants when "
                                                   "places run short (venue rules, point 3(4)); the "
                                                   "secretariat checks the claim."))
-    party_statement = TextAreaField(_l("How the case concerns you"), filters=[_strip],
+    party_statement = TextAreaField(_l("How the case concerns you"), filters=[strip_spaces],
                                     validators=[Length(max=STATEMENT_MAX)],
                                     description=_l("For example: you own or live on land the case covers."))
     consent = BooleanField(_l("I have read the personal-data notice and agree to it"),
@@ -100,6 +101,15 @@ class ApplicationForm(BaseForm):
             self.case_ids.choices = [SelectChoice(case.id, case.title) for case in meeting.cases]
         else:  # a hearing: the meeting is its one case
             del self.case_ids
+
+    def validate(self, extra_validators=None):
+        """Observers' speaking fields are ignored, not checked: a browser without JavaScript still sends
+        what was typed there before "observe" was chosen (issue 9, item 7)."""
+        if self.kind.data == OBSERVE:
+            if "case_ids" in self:
+                self.case_ids.data, self.case_ids._malformed = [], False
+            self.party_concerned.data, self.party_statement.data = False, ""
+        return super().validate(extra_validators)
 
     def validate_village(self, field):
         """A village is named within its township (V7)."""

@@ -7,6 +7,7 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
+    TelField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -41,7 +42,7 @@ class RecordForm(BaseForm):
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)],
                         description=_l("An e-mail address or a phone number is required; with an address the "
                                        "applicant is told of their place by e-mail."))
-    phone = StringField(_l("Phone"), validators=[Length(max=40)])
+    phone = TelField(_l("Phone"), validators=[Length(max=40)])
     locale = SelectField(_l("Language for e-mails"), choices=choices("language"), default="zh_Hant_TW")
     case_ids = CaseChoiceField(_l("Cases to speak on"), coerce=int, validators=[Optional()])
     party_concerned = BooleanField(_l("Claims to be a party concerned by the case"),
@@ -138,7 +139,7 @@ class SuspensionForm(BaseForm):
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)],
                         description=_l("Give an e-mail address, a phone number or both: applications from the "
                                        "address are refused; those typing the phone are marked for you to check."))
-    phone = StringField(_l("Phone"), validators=[Length(max=40)])
+    phone = TelField(_l("Phone"), validators=[Length(max=40)])
     until = DateField(_l("Suspended until (inclusive)"), validators=[InputRequired(), plausible_year])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
                            description=_l("For staff only; the person is told only to contact the secretariat."))

@@ -16,6 +16,7 @@ from ..meetings.models import Meeting
 from ..rules import Problem
 from ..rules.names import clean_text, normalise_name
 from ..violations import RuleViolation, constraint_name
+from . import mails
 from .groups import alias_map, canonical, group_keys
 from .models import ACTIVE, Application, GroupAlias
 from .services import reallocate_and_notify
@@ -98,4 +99,4 @@ def reallocate_groups(organizer_id: int, keys: list[str], *, now: datetime):
         .where(Meeting.organizer_id == organizer_id, Meeting.ends_at > now, Application.status == ACTIVE,
                Application.org_key.in_(keys)).distinct().order_by(Application.meeting_id)).all()
     for meeting_id in meeting_ids:  # in id order, so that two such changes cannot deadlock
-        reallocate_and_notify(lock_meeting(meeting_id), now=now)
+        reallocate_and_notify(lock_meeting(meeting_id), now=now, cause=mails.GROUPS)

@@ -11,11 +11,13 @@ from ..meetings.models import Meeting
 from ..outbox import attachments
 from ..outbox.attachments import AttachmentUnavailable
 from ..outbox.services import enqueue_mail
+from ..rules.allocation import CLAIM_ACCEPTED
 from ..rules.periods import cancellation_notice_by
 from ..urls import external_url
 from . import links
+from .models import UNCONFIRMED
 from .placing import holds_place, place_change, place_summary
-from .wording import place_lines
+from .wording import case_title, place_lines
 
 # A re-submission with an address whose application awaits confirmation re-sends its link at most
 # this often: someone typing another's address again and again sends them one mail, not sixty.
@@ -95,12 +97,62 @@ PLACE_CHANGES = {
 }
 
 
-def send_place_changed(application, before: dict, *, now):
+# Why the places were allocated again, as the "your place changed" mail says it (issue 9, item 1).
+CLAIM, CANCELLATION, REJECTION, CAPS, POOL, CHANGE, CONFIRMATION, GROUPS = (
+    "claim", "cancellation", "rejection", "caps", "pool", "change", "confirmation", "groups")
+CAUSES = {
+    CLAIM: _l("The secretariat decided whether an applicant is a party concerned by a case; parties concerned "
+              "speak before other applicants when places run short (venue rules, point 3(4))."),
+    CANCELLATION: _l("Someone who had a place at this meeting cancelled their application."),
+    REJECTION: _l("The secretariat did not accept an application that had a place."),
+    CAPS: _l("The secretariat changed the number of places at this meeting."),
+    POOL: _l("The secretariat moved a speaker between the online places and the places for applications "
+             "received by other channels (venue rules, point 3(1) and 3(2))."),
+    CHANGE: _l("Another applicant changed their application: they gave up a case, switched to observing or "
+               "changed their organisation."),
+    CONFIRMATION: _l("A new application was confirmed, and it comes before yours."),
+    GROUPS: _l("The secretariat found that two group names belong to the same group; each group has one "
+               "speaker per case and a limited number of observers (venue rules, point 3)."),
+}
+
+
+def send_place_changed(application, before: dict, *, now, cause: str | None = None):
     """The allocation moved the applicant: a place gained (promoted), lost (waiting list), or an
-    observer moved from the gallery to the overflow room (V7)."""
+    observer moved from the gallery to the overflow room (V7); the mail names the `cause` (CAUSES)."""
     topic, subject = PLACE_CHANGES[place_change(before, place_summary(application)) or "gained"]
     return _send(application, topic, subject, "registration_place_changed", now=now,
-                 with_calendar=holds_place(application))
+                 with_calendar=holds_place(application), cause=CAUSES.get(cause))
+
+
+def send_claim_decided(application, request, *, now):
+    """Staff accepted or rejected a party-concerned claim (V6): what was decided, their note, the place now."""
+    accepted = request.claim == CLAIM_ACCEPTED
+    subject = _l("Your party-concerned claim was accepted") if accepted else \
+        _l("Your party-concerned claim was not accepted")
+    return _send(application, "registration.claim_decided", subject, "registration_claim_decided", now=now,
+                 with_calendar=holds_place(application), request=request, accepted=accepted,
+                 case=case_title(request))
+
+
+def send_application_changed(application, *, now, what: str):
+    """The applicant changed their application from its private page: what changed, and the place now."""
+    return _send(application, "registration.changed", _l("Your application was changed"),
+                 "registration_changed", now=now, with_calendar=holds_place(application), what=what)
+
+
+def send_links(email: str, applications: list, *, now, locale: str):
+    """The private links of every open application of one address, in one mail (resend my link)."""
+    with force_locale(locale):
+        items = [(application, _link_of(application)) for application in applications]
+        body = render_template("email/registration_links.txt", items=items)
+        subject = str(_l("Your application links"))
+    return enqueue_mail(email, subject, body, topic="registration.links", now=now)
+
+
+def _link_of(application) -> str:
+    if application.status == UNCONFIRMED:
+        return external_url("registrations.confirm", token=links.make_token(application, links.CONFIRM))
+    return external_url("registrations.manage", token=links.make_token(application, links.MANAGE))
 
 
 def send_cancelled(application, *, now, late: bool):

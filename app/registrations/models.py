@@ -130,6 +130,10 @@ class SpeakingRequest(db.Model):
     # keeps the place ahead of the queue (rules.allocation.SpeakerBid.given).
     given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # A case added from the private page after confirming waits from the moment it was added, not from
+    # the application's time (V6: by time of application): None means the application's confirmed_at.
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     application: Mapped[Application] = relationship(back_populates="requests")
     case: Mapped[ReviewCase | None] = relationship()
 

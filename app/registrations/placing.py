@@ -118,6 +118,7 @@ _INPUT = (
            func.coalesce(_OBSERVER_ALIAS.c.canonical_key, _APPLICATIONS.c.org_key), _APPLICATIONS.c.village_key,
            _APPLICATIONS.c.outcome, _APPLICATIONS.c.reason, _APPLICATIONS.c.position, _APPLICATIONS.c.pool,
            _APPLICATIONS.c.interest_group, _REQUESTS.c.id, _REQUESTS.c.case_key,
+           type_coerce(func.coalesce(_REQUESTS.c.added_at, _APPLICATIONS.c.confirmed_at), DateTime),
            func.coalesce(_SPEAKER_ALIAS.c.canonical_key, _REQUESTS.c.org_key), _REQUESTS.c.claim,
            _REQUESTS.c.outcome, _REQUESTS.c.reason, _REQUESTS.c.position, _REQUESTS.c.given_at.is_not(None))
     .select_from(
@@ -137,13 +138,14 @@ def allocation_input(meeting_id: int, organizer_id: int | None) -> AllocationInp
     given, rows = AllocationInput(), db.session.connection().execute(
         _INPUT, {"meeting_id": meeting_id, "organizer_id": organizer_id}).all()
     for (application_id, kind, at, org_key, village_key, outcome, reason, position, pool, interest, request_id,
-         case_key, request_org_key, claim, request_outcome, request_reason, request_position, given_place) in rows:
+         case_key, request_at, request_org_key, claim, request_outcome, request_reason, request_position,
+         given_place) in rows:
         if kind == OBSERVE:
             given.observers.append(rules.ObserverBid(key=application_id, at=at, group=org_key, village=village_key))
             given.held_by_observer[application_id] = (outcome, reason, position)
         elif request_id is not None:
             given.speakers.append(rules.SpeakerBid(
-                key=request_id, case=case_key, at=at, group=request_org_key, pool=pool, claim=claim,
+                key=request_id, case=case_key, at=request_at, group=request_org_key, pool=pool, claim=claim,
                 interest=normalise_name(interest) if interest else "", given=bool(given_place)))
             given.held_by_request[request_id] = (request_outcome, request_reason, request_position)
             given.request_of[request_id] = (application_id, case_key)

@@ -3,6 +3,7 @@ transaction. app/setup.py imports this module when it builds the app, which conn
 from ..meetings import signals
 from ..meetings.locks import lock_meeting
 from ..violations import RuleViolation
+from . import mails
 from .services import (
     adopt_first_case,
     has_meeting_wide_speakers,
@@ -24,7 +25,7 @@ def tell_registrants(meeting, *, now, **_):
 def reallocate_places(meeting, *, now, details_follow=False, **_):
     """Fewer or more places: the allocation runs again (V3, V7); people whose place changed are told,
     unless the meeting-changed mail that follows tells them."""
-    reallocate_and_notify(meeting, now=now, notify=not details_follow)
+    reallocate_and_notify(meeting, now=now, notify=not details_follow, cause=mails.CAPS)
 
 
 @signals.first_case_added.connect

@@ -207,7 +207,7 @@ def confirm_application(application: Application, *, now: datetime | None = None
     if problems:
         raise RuleViolation(problems)
     activate(application, now=now)
-    reallocate_and_notify(meeting, now=now, quiet={application.id})
+    reallocate_and_notify(meeting, now=now, quiet={application.id}, cause=mails.CONFIRMATION)
     audit.record(None, "registration.confirmed", application, {"kind": application.kind}, now=now,
                  organizer_id=meeting.organizer_id)
     mails.send_received(application, now=now)
@@ -256,13 +256,20 @@ def flag_for_review(application: Application, *, now: datetime):
                      organizer_id=meeting.organizer_id)
 
 
-def reallocate_and_notify(meeting, *, now: datetime, quiet=frozenset(), notify: bool = True):
+def reallocate_and_notify(meeting, *, now: datetime, quiet=frozenset(), notify: bool = True,
+                          cause: str | None = None):
     """Run the allocation and e-mail everyone who gained or lost a place or moved between gallery and
-    overflow room (except `quiet`, told otherwise; nobody when `notify` is false)."""
-    changed = reallocate(meeting)
+    overflow room (except `quiet`, told otherwise; nobody when `notify` is false), naming the `cause`
+    (mails.CAUSES)."""
+    return notify_changed(reallocate(meeting), now=now, quiet=quiet, notify=notify, cause=cause)
+
+
+def notify_changed(changed: list, *, now: datetime, quiet=frozenset(), notify: bool = True,
+                   cause: str | None = None) -> list:
+    """Mail everyone of `changed` (placing.reallocate's answer) but `quiet` that their place changed, and why."""
     for application, before in changed:
         if notify and application.id not in quiet:
-            mails.send_place_changed(application, before, now=now)
+            mails.send_place_changed(application, before, now=now, cause=cause)
     return changed
 
 
@@ -280,7 +287,7 @@ def cancel_application(application: Application, *, now: datetime, actor=None) -
     if now >= meeting.ends_at:
         raise RuleViolation.one("application", "meeting_over")
     late = is_late_cancellation(meeting, now)
-    was_active = end_application(meeting, application, CANCELLED, now=now)
+    was_active = end_application(meeting, application, CANCELLED, now=now, cause=mails.CANCELLATION)
     audit.record(actor, "registration.cancelled", application, {"late": late, "by_staff": actor is not None},
                  now=now, organizer_id=meeting.organizer_id)
     if was_active:
@@ -288,7 +295,8 @@ def cancel_application(application: Application, *, now: datetime, actor=None) -
     return late
 
 
-def end_application(meeting, application: Application, status: str, *, now: datetime) -> bool:
+def end_application(meeting, application: Application, status: str, *, now: datetime,
+                    cause: str | None = None) -> bool:
     """Cancel or reject an open application (the caller holds the lock): it leaves the allocation,
     and the next people are promoted if it held places. Returns whether it had been active."""
     was_active = application.is_active
@@ -296,7 +304,7 @@ def end_application(meeting, application: Application, status: str, *, now: date
     clear_places(application)
     db.session.flush()
     if was_active:
-        reallocate_and_notify(meeting, now=now)
+        reallocate_and_notify(meeting, now=now, cause=cause)
     return was_active
 
 

@@ -1,8 +1,10 @@
 """How an application's place is put into words, on its page and in its e-mails."""
 from flask_babel import gettext
 
+from ..labels import LABELS
 from ..rules import allocation as rules
 from .models import SPEAK
+from .placing import holds_place
 
 
 def case_title(request) -> str:
@@ -57,3 +59,37 @@ def place_lines(application) -> list[str]:
     if application.kind == SPEAK:
         return [_speaker_line(r) for r in application.requests if r.active]
     return [_observer_line(application)]
+
+
+def status_label(application) -> str:
+    """The status the applicant reads: a confirmed application without a place reads as waiting
+    (候補中, with the position), never as 已確認 (issue 9, item 1)."""
+    if application.status != "active" or holds_place(application):
+        return str(LABELS["application_status"][application.status])
+    waiting = sorted(r.position for r in application.requests
+                     if r.active and r.outcome == rules.WAITLISTED and r.position is not None)
+    if application.kind == SPEAK and waiting:
+        return gettext("On the waiting list (number %(n)s)", n=waiting[0]) if len(waiting) == 1 \
+            else gettext("On the waiting list")
+    return gettext("No place")
+
+
+def claim_lines(application) -> list[str]:
+    """One sentence per party-concerned claim: awaiting the secretariat, accepted or not, with its note (V6)."""
+    lines = []
+    for request in application.requests:
+        if not request.party_concerned:
+            continue
+        title = case_title(request)
+        if request.claim == rules.CLAIM_ACCEPTED:
+            line = gettext("%(case)s: the secretariat accepted your claim to be a party concerned.", case=title)
+        elif request.claim == rules.CLAIM_REJECTED:
+            line = gettext("%(case)s: the secretariat did not accept your claim to be a party concerned; your "
+                           "place follows your time of application.", case=title)
+        else:
+            line = gettext("%(case)s: your claim to be a party concerned awaits the secretariat's decision.",
+                           case=title)
+        if request.claim_note and request.claim in (rules.CLAIM_ACCEPTED, rules.CLAIM_REJECTED):
+            line += " " + gettext("The secretariat's note: %(note)s", note=request.claim_note)
+        lines.append(line)
+    return lines

@@ -83,8 +83,9 @@ def test_losing_a_place_to_an_accepted_party_concerned_is_mailed_as_such_V6(make
                                 party_statement="土地位於計畫範圍")
     desk.decide_claim(claimant.requests[0], accept=True, note="", actor=None, now=make.now())
     topics = {(m.recipient, m.topic) for m in mails(db) if m.topic in ("registration.promoted",
-                                                                        "registration.waitlisted")}
-    assert topics == {(claimant.email, "registration.promoted"), (people[4].email, "registration.waitlisted")}
+                                                                        "registration.waitlisted",
+                                                                        "registration.claim_decided")}
+    assert topics == {(claimant.email, "registration.claim_decided"), (people[4].email, "registration.waitlisted")}
 
 
 def test_the_time_of_application_is_read_once_the_lock_is_held_V6(make, db):

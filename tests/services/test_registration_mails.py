@@ -182,7 +182,10 @@ def test_accepted_party_claim_bumps_the_last_speaker_to_the_waiting_list_V6(make
     bumped = only_mail(messages, people[-1], "registration.waitlisted")
     assert bumped["Subject"] == f"Your place has changed — {meeting.title}"
     assert "you are number 1 on the waiting list" in body_of(bumped)
-    first = only_mail(messages, claimant, "registration.promoted")
+    # The cause is named (issue 9, item 1): a claim, not "someone cancelled, or …"
+    assert "Why: The secretariat decided whether an applicant is a party concerned" in body_of(bumped)
+    first = only_mail(messages, claimant, "registration.claim_decided")  # one mail, not a second "promoted"
+    assert first["Subject"] == f"Your party-concerned claim was accepted — {meeting.title}"
     assert "As a party concerned whose claim was accepted" in body_of(first)
 
 

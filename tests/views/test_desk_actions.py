@@ -49,7 +49,7 @@ def test_accepted_claim_puts_party_concerned_before_earlier_applicant_V6(client,
     assert fresh(claimant).requests[0].claim == "accepted"
     assert place(people[4]) == ("waitlisted", 1)  # the last of the earlier applicants is bumped …
     assert topics(people[4])[-1] == "registration.waitlisted"  # … and told by e-mail
-    assert topics(claimant)[-1] == "registration.promoted"
+    assert topics(claimant)[-1] == "registration.claim_decided"  # one mail: the decision and the place it gave
     entry = AuditEntry.query.filter_by(action="registration.claim_decided", target_id=claimant.id).one()
     assert entry.actor_id == counties.secretariat_a.id and entry.details["claim"] == "accepted"
 
