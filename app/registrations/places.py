@@ -5,7 +5,19 @@ pool), for many meetings in one statement."""
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, literal, literal_column, select, union_all
+from sqlalchemy import (
+    Integer,
+    Text,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from ..extensions import db
 from ..meetings.models import ReviewCase
@@ -71,3 +83,64 @@ def places_left(meetings) -> dict[int, Places]:
         seats = max(m.gallery_seats - held.get((m.id, _SEATS, rules.GALLERY), 0), 0)
         result[m.id] = Places(queues, seats)
     return result
+
+
+class SpeakerRow(NamedTuple):
+    """A speaker holding a place, as the public list shows them (queries_public.allocated_speakers)."""
+
+    case_key: int
+    position: int
+    name: str
+    organisation: str
+
+
+_ROW_TYPES = {"key": Integer(), "pool": Text(), "grp": Text(), "position": Integer(), "rid": Integer(),
+              "name": Text(), "organisation": Text(), "n": Integer()}
+
+
+def _row(what, where, group_by=(), **columns):
+    """One part of the meeting's union, every part in the same shape (missing columns typed NULLs)."""
+    values = [(type_coerce(columns[name], type_) if name in columns else cast(null(), type_)).label(name)
+              for name, type_ in _ROW_TYPES.items()]
+    query = select(what.label("what"), *values).where(*where)
+    return query.group_by(*group_by) if group_by else query
+
+
+@cache
+def _meeting_statement():
+    """The meeting's speakers with a place (in speaking order, as allocated_speakers gives them), its
+    speaking places held and waiting per case, and its gallery seats taken: one round trip."""
+    meeting = bindparam("meeting_id")
+    joined = SpeakingRequest.application_id == Application.id
+    speakers = _row(literal_column("'speaker'"), (SpeakingRequest.meeting_id == meeting, joined,
+                                                 SpeakingRequest.active.is_(True),
+                                                 SpeakingRequest.outcome == rules.ALLOCATED),
+                    key=SpeakingRequest.case_key, pool=Application.pool, grp=Application.interest_group,
+                    position=SpeakingRequest.position, rid=SpeakingRequest.id, name=Application.name,
+                    organisation=Application.organisation)
+    queues = _row(SpeakingRequest.outcome, (SpeakingRequest.meeting_id == meeting, joined,
+                                            SpeakingRequest.active.is_(True), Application.status == ACTIVE,
+                                            Application.pool == rules.ONLINE,
+                                            SpeakingRequest.outcome.in_([rules.ALLOCATED, rules.WAITLISTED])),
+                  (SpeakingRequest.case_key, SpeakingRequest.outcome), key=SpeakingRequest.case_key, n=func.count())
+    seats = _row(Application.outcome, (Application.meeting_id == meeting, Application.status == ACTIVE,
+                                       Application.kind == OBSERVE, Application.outcome == rules.GALLERY),
+                 (Application.outcome,), n=func.count())
+    parts = union_all(speakers, queues, seats).subquery()
+    return select(parts).order_by(parts.c.what, parts.c.key, parts.c.pool, parts.c.grp, parts.c.position, parts.c.rid)
+
+
+def speakers_and_places(meeting, case_ids) -> tuple[list[SpeakerRow], Places]:
+    """The meeting page's speakers with a place and its places left (`case_ids`: the cases in order): one statement."""
+    speakers, held = [], {}
+    for row in db.session.execute(_meeting_statement(), {"meeting_id": meeting.id}):
+        if row.what == "speaker":
+            speakers.append(SpeakerRow(row.key, row.position, row.name, row.organisation))
+        else:
+            held[(row.key if row.what != rules.GALLERY else _SEATS, row.what)] = row.n
+    keys = list(case_ids) or [0]
+    queues = tuple(CasePlaces(number if key else 0,
+                              max(meeting.speaker_cap - held.get((key, rules.ALLOCATED), 0), 0),
+                              held.get((key, rules.WAITLISTED), 0))
+                   for number, key in enumerate(keys, start=1))
+    return speakers, Places(queues, max(meeting.gallery_seats - held.get((_SEATS, rules.GALLERY), 0), 0))
