@@ -4,6 +4,7 @@ People read 115/12/09（三）09:00–12:00 in Chinese and Wed 9 Dec 2026, 09:00
 HTML (`when`, `day` filters) the date sits in a <time> element that carries the Gregorian date
 (its `datetime` and, in Chinese, its `title`) and never breaks across lines (class "when").
 """
+import re
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -44,6 +45,20 @@ def clock(value: datetime | None) -> str:
 def roc_datetime(value: datetime | None) -> str:
     """Date and Taipei time of day: 115/12/09（三）09:00, or Wed 9 Dec 2026, 09:00."""
     return "" if value is None else _roc_datetime_in(value, locale_code())
+
+
+def readable_moment(text: str) -> str:
+    """An ISO 8601 moment with its offset, as audit details store it (2026-12-09T01:00:00+00:00), in
+    Taipei time as people read it (115/12/09（三）09:00); any other text unchanged (issue 9, item 6)."""
+    if not (isinstance(text, str) and _ISO_MOMENT.match(text)):
+        return text
+    try:
+        return roc_datetime(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        return text
+
+
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 
 
 def iso(value: datetime | None) -> str:
