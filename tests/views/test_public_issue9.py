@@ -76,7 +76,7 @@ def test_the_footer_names_the_organizer_with_contacts_privacy_and_accessibility_
     make.commit()
     html = page(zh(client), f"/meetings/{meeting.id}")
     footer = text_of(html.split('<footer class="site-footer">')[1])
-    assert "主辦單位：內政部國土管理署" in footer and "(02) 8771-2345" in footer and "@" in footer
+    assert "網站維運：內政部國土管理署" in footer and "(02) 8771-2345" in footer and "@" in footer
     assert 'href="/privacy"' in html and 'href="/accessibility"' in html
     assert "隱私權政策" in text_of(page(client, "/privacy")) and "無障礙聲明" in text_of(page(client, "/accessibility"))
     assert "已公布" not in text_of(html.split("</header>")[1].split("<footer")[0])  # a published meeting: no status word
