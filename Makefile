@@ -8,7 +8,7 @@ FLASK := PORTAL_ENV=$${PORTAL_ENV:-development} $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv lock translations system-packages test-postgres lint extract-messages bench clean
+.PHONY: run test venv lock translations system-packages test-postgres lint extract-messages bench clean screens
 
 # requirements-dev.txt is the complete lock (runtime + test tools) with a hash for every file, so
 # pip installs in --require-hashes mode: exactly the locked versions, verified.
@@ -70,3 +70,10 @@ bench: venv system-packages
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+## Refresh the reviewers' screenshots in docs/screens/ (phone 390 px and desktop 1280 px): the meeting page,
+## the application form with its errors, the applicant's private page, the staff meeting page, and the
+## staff-security pages (docs/screens/security/). Needs Debian's chromium (make system-packages).
+screens: venv translations
+	$(BIN)/python scripts/screens.py
+	$(BIN)/python scripts/screens_security.py

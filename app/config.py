@@ -31,6 +31,13 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Taipei"
     LANGUAGES = ("zh_Hant_TW", "en")
     SITE_NAME_DOMAIN = "landuse-participation.tw"
+    # Who runs the portal, in the footer of every page (issue 9, item 8); set for the deployment.
+    SITE_OPERATOR = "內政部國土管理署"
+    SITE_OPERATOR_EN = "National Land Management Agency, Ministry of the Interior"
+    SITE_ADDRESS = "105404 臺北市松山區八德路二段342號"
+    SITE_ADDRESS_EN = "No. 342, Sec. 2, Bade Rd., Songshan Dist., Taipei City 105404"
+    SITE_PHONE = "(02) 8771-2345"
+    SITE_EMAIL = "service@landuse-participation.tw"
     UPLOAD_MAX_BYTES = 25 * 1024 * 1024
     UPLOAD_FOLDER = None  # default: instance/uploads
     # Uploaded files in an S3-compatible object store instead of UPLOAD_FOLDER (several hosts): set the bucket.
@@ -125,6 +132,8 @@ ENVIRONMENT = {
     "DATABASE_POOL_RECYCLE": ("DATABASE_POOL_RECYCLE", _whole),
     "DATABASE_PRE_PING": ("DATABASE_PRE_PING", _bool),
     "SITE_DOMAIN": ("SITE_NAME_DOMAIN", _text),
+    **{name: (name, _text) for name in ("SITE_OPERATOR", "SITE_OPERATOR_EN", "SITE_ADDRESS", "SITE_ADDRESS_EN",
+                                       "SITE_PHONE", "SITE_EMAIL")},
     "UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", _whole),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", _text),
     "S3_BUCKET": ("S3_BUCKET", _text),

@@ -4,6 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from .audit import readable_details
 from .i18n import gettext
 from .i18n import lazy_gettext as _l  # Flask-Babel's, through a faster gettext (pages show many labels)
+from .timefmt import readable_moment
 
 LABELS = {
     "kind": {
@@ -284,6 +285,7 @@ def audit_details(details: dict) -> list[tuple[str, str]]:
     labels for kinds, claims, channels, pools and statuses, yes or no for flags."""
     pairs = []
     for name, value in readable_details(details):
+        value = readable_moment(value)  # a stored UTC moment in Taipei time (issue 9, item 6)
         if value in ("True", "False"):
             value = gettext("yes") if value == "True" else gettext("no")
         else:

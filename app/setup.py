@@ -61,8 +61,10 @@ def register_templates(app):
     from .accounts.access import may
     from .i18n import register_template_gettext
     from .labels import LABELS, audit_details
+    from .meetings.public_pages import register_template_helpers
     register_template_gettext(app)
     timefmt.register_filters(app)
+    register_template_helpers(app)
     app.jinja_env.filters["audit_details"] = audit_details
     app.jinja_env.globals.update(labels=LABELS, get_locale=get_locale, may=may)
 
@@ -183,12 +185,15 @@ def register_blueprints(app):
     from .registrations.views_groups import bp as groups_bp
     from .registrations.views_public import bp as registrations_bp
     from .registrations.views_staff import bp as desk_bp
+    from .site_pages import bp as site_bp
     for blueprint in (public_bp, meetings_bp, calendar_bp, plans_bp, materials_bp, accounts_bp,
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
-                      desk_bp, groups_bp, health_bp, applicant_bp):
+                      desk_bp, groups_bp, health_bp, applicant_bp, site_bp):
         app.register_blueprint(blueprint)
     from .dayof.desk_views import bp as dayof_desk_bp
     app.register_blueprint(dayof_desk_bp)
+    from .delivery import register_delivery
+    register_delivery(app)  # versioned static files, compression, /favicon.ico (issue 9, items 16-17)
     from .registrations import receivers  # noqa: F401  (connects: applications follow their meetings' signals)
 
 

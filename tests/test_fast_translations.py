@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from flask import render_template_string
-from flask_babel import force_locale, format_date, gettext
+from flask_babel import force_locale, format_date, get_locale, gettext
 
 from app import create_app, i18n, timefmt
 from app.labels import LABELS
@@ -16,9 +16,11 @@ def app():
 
 
 def babel_roc_date(day: date) -> str:
-    """roc_date as it was written before the memo: Flask-Babel's gettext and format_date."""
-    return gettext("%(weekday)s %(iso)s (ROC year %(roc)s, %(month)s/%(day)s)", roc=day.year - 1911,
-                   month=day.month, day=day.day, weekday=format_date(day, "EEE"), iso=day.isoformat())
+    """roc_date computed the slow way: the ROC year with the Chinese weekday, or Flask-Babel's
+    English date (issue 9, item 6)."""
+    if str(get_locale()).startswith("en"):
+        return format_date(day, "EEE d MMM y")
+    return f"{day.year - 1911}/{day.month:02d}/{day.day:02d}（{'一二三四五六日'[day.weekday()]}）"
 
 
 @pytest.mark.parametrize("code", ["zh_Hant_TW", "en"])
@@ -28,7 +30,8 @@ def test_memoised_dates_match_babel_on_every_day_of_a_year(app, code):
             day = date(2027, 1, 1) + timedelta(days=n)
             moment = datetime.combine(day, time(15, 30), tzinfo=timezone.utc)  # 23:30 the same day in Taipei
             assert timefmt.roc_date(day) == babel_roc_date(day)
-            assert timefmt.roc_datetime(moment) == f"{babel_roc_date(day)} 23:30"
+            comma = ", " if code == "en" else ""
+            assert timefmt.roc_datetime(moment) == f"{babel_roc_date(day)}{comma}23:30"
             assert timefmt.roc_date(moment + timedelta(hours=1)) == babel_roc_date(day + timedelta(days=1))
             assert timefmt.clock(moment) == "23:30" and timefmt.iso(moment) == f"{day.isoformat()}T23:30+08:00"
 
@@ -40,7 +43,7 @@ def test_fast_gettext_and_labels_follow_force_locale_inside_a_request(app):
         with force_locale("en"):
             assert i18n.gettext("Upcoming meetings") == "Upcoming meetings"
             assert str(LABELS["kind"]["hearing"]) == "Public hearing"
-            assert timefmt.roc_date(date(2026, 11, 24)) == "Tue 2026-11-24 (ROC year 115, 11/24)"
+            assert timefmt.roc_date(date(2026, 11, 24)) == "Tue 24 Nov 2026"
         assert i18n.gettext("Upcoming meetings") == zh[0]
 
 
@@ -50,8 +53,8 @@ def test_templates_translate_in_the_language_of_their_render(app):
         zh = render_template_string(page, day=date(2026, 11, 24))
         with force_locale("en"):
             en = render_template_string(page, day=date(2026, 11, 24))
-    assert zh == f"近期會議|公聽會|{'民國 115 年 11 月 24 日（週二）· 2026-11-24'}|共找到 3 場會議。"
-    assert en == "Upcoming meetings|Public hearing|Tue 2026-11-24 (ROC year 115, 11/24)|3 meetings found."
+    assert zh == "近期會議|公聽會|115/11/24（二）|共找到 3 場會議。"
+    assert en == "Upcoming meetings|Public hearing|Tue 24 Nov 2026|3 meetings found."
 
 
 def test_a_template_escapes_what_it_fills_into_a_translation(app):

@@ -148,18 +148,17 @@ def test_the_app_speaks_traditional_chinese_from_the_compiled_catalogue_by_defau
         assert str(flask_babel.get_locale()) == "zh_Hant_TW"
 
 
-def test_dates_show_the_roc_year_month_and_day_then_the_gregorian_date(zh_app):
+def test_dates_show_the_roc_year_month_day_and_weekday_compactly(zh_app):
+    # Issue 9, item 6: one compact form; the Gregorian date is in the HTML's <time> (tests/rules/test_timefmt.py).
     with zh_app.test_request_context():
         shown = timefmt.roc_date(date(2026, 11, 24))
-    assert "民國 115 年 11 月 24 日" in shown
-    assert "2026-11-24" in shown
-    assert "週二" in shown
+    assert shown == "115/11/24（二）"
 
 
 def test_english_visitors_see_the_english_msgids(zh_app):
     with zh_app.test_request_context(headers={"Cookie": "lang=en"}):
         assert flask_babel.gettext("Upcoming meetings") == "Upcoming meetings"
-        assert timefmt.roc_date(date(2026, 11, 24)) == "Tue 2026-11-24 (ROC year 115, 11/24)"
+        assert timefmt.roc_date(date(2026, 11, 24)) == "Tue 24 Nov 2026"
 
 
 def test_a_rendered_page_uses_the_chinese_catalogue(zh_app):

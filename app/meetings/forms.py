@@ -2,7 +2,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -17,12 +16,41 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 from ..formflow import plausible_year
 from ..forms import BaseForm
 from ..labels import choices
+from ..rules.dates import parse_date_time, roc_input
 from ..rules.venue import SETTING_NAMES
 from ..timefmt import from_local
 from .services import Postponement
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
-LOCAL_TIME = _l("Taipei time (UTC+8).")
+LOCAL_TIME = _l("Taipei time (UTC+8), with the ROC year: 115/12/09 14:00. A Gregorian date (2026-12-09 14:00) "
+                "works too.")
+
+
+class TaipeiDateTimeField(StringField):
+    """A date and time typed with the ROC year (115/12/09 14:00) or the Gregorian one (2026-12-09
+    14:00, or what a date picker sends), shown back with the ROC year (issue 9, item 6)."""
+
+    def __init__(self, label=None, validators=None, format=DT_FORMAT, **kwargs):
+        kwargs.setdefault("render_kw", {"placeholder": "115/12/09 14:00", "autocomplete": "off",
+                                        "inputmode": "text", "size": 18})
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = parse_date_time(text)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(_l("Enter a date and time like 115/12/09 14:00 (ROC year) or 2026-12-09 14:00.")) \
+                from error
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return roc_input(self.data)
 
 
 class MeetingForm(BaseForm):
@@ -35,9 +63,9 @@ class MeetingForm(BaseForm):
                         description=_l("For symposia and workshops of the planning stage only."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=5000)])
-    starts_at = DateTimeLocalField(_l("Starts"), format=DT_FORMAT, validators=[InputRequired(), plausible_year],
+    starts_at = TaipeiDateTimeField(_l("Starts"), format=DT_FORMAT, validators=[InputRequired(), plausible_year],
                                    description=LOCAL_TIME)
-    ends_at = DateTimeLocalField(_l("Ends"), format=DT_FORMAT, validators=[InputRequired(), plausible_year],
+    ends_at = TaipeiDateTimeField(_l("Ends"), format=DT_FORMAT, validators=[InputRequired(), plausible_year],
                                  description=LOCAL_TIME)
     # W6: every notice says where (venue and address) and how to get there
     venue_name = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
@@ -50,9 +78,9 @@ class MeetingForm(BaseForm):
     livestream_url = StringField(_l("Live-stream link"), validators=[Optional(), URL(), Length(max=500)])
     contact = TextAreaField(_l("Contact and other ways to register"), validators=[Length(max=1000)],
                             description=_l("Phone, e-mail and fax of the secretariat."))
-    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=DT_FORMAT,
+    registration_opens_at = TaipeiDateTimeField(_l("Registration opens"), format=DT_FORMAT,
                                                validators=[Optional(), plausible_year], description=LOCAL_TIME)
-    registration_closes_at = DateTimeLocalField(_l("Registration deadline"), format=DT_FORMAT,
+    registration_closes_at = TaipeiDateTimeField(_l("Registration deadline"), format=DT_FORMAT,
                                                 validators=[Optional(), plausible_year], description=LOCAL_TIME)
     speaker_cap = IntegerField(_l("Online speakers per case"), validators=[InputRequired()])
     gallery_seats = IntegerField(_l("Gallery seats"), validators=[InputRequired()])
@@ -119,14 +147,14 @@ class PostponeForm(ManagePageForm):
 
     when = RadioField(_l("When will the meeting take place?"), default=WHEN_NEW, choices=[
         SelectChoice(WHEN_NEW, _l("At a new time")), SelectChoice(WHEN_TBA, _l("New time to be announced"))])
-    starts_at = DateTimeLocalField(_l("New start"), format=DT_FORMAT,
+    starts_at = TaipeiDateTimeField(_l("New start"), format=DT_FORMAT,
                                    validators=[needed_for_a_new_time, plausible_year], description=LOCAL_TIME)
-    ends_at = DateTimeLocalField(_l("New end"), format=DT_FORMAT,
+    ends_at = TaipeiDateTimeField(_l("New end"), format=DT_FORMAT,
                                  validators=[needed_for_a_new_time, plausible_year], description=LOCAL_TIME)
     moved_online = BooleanField(_l("The meeting moves online"))
     online_link = StringField(_l("Link to join online"), validators=[Length(max=500)],
                               description=_l("Needed when the meeting moves online; shown on the meeting page."))
-    registration_closes_at = DateTimeLocalField(
+    registration_closes_at = TaipeiDateTimeField(
         _l("New registration deadline"), format=DT_FORMAT, validators=[Optional(), plausible_year],
         description=_l("Leave empty to keep the current deadline. Taipei time (UTC+8)."))
     reason = TextAreaField(_l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)])

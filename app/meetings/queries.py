@@ -6,7 +6,19 @@ from functools import cache
 from math import ceil
 from typing import NamedTuple
 
-from sqlalchemy import Integer, Text, bindparam, cast, func, literal_column, null, select, type_coerce, union_all
+from sqlalchemy import (
+    Integer,
+    Text,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, load_only
 
 from ..counties import CODES
@@ -14,6 +26,7 @@ from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..params import MAX_ID, MAX_PAGE, whole_number
 from ..plans.models import Organizer, Plan
+from ..rules.names import clean_text, fold_chinese
 from ..rules.publication import PUBLIC_STATUSES
 from .models import (
     MEETING_KINDS,
@@ -25,8 +38,12 @@ from .models import (
     SuggestedAttendance,
 )
 
-WHEN = ("upcoming", "past")
-FILTER_NAMES = ("county", "plan", "kind", "when", "page")
+WHEN = ("upcoming", "past", "all")
+VIEWS = ("cards", "table")
+FILTER_NAMES = ("county", "plan", "kind", "when", "q", "view", "page")
+MAX_QUERY = 50  # characters of a keyword search
+# Taiwan writes 臺 and 台 alike: both the text searched and the words sought are folded to 台.
+_TAI = ("臺", "台")
 
 
 @dataclass
@@ -37,20 +54,27 @@ class MeetingFilters:
     plan: int | None = None
     kind: str | None = None
     when: str = "upcoming"
+    q: str = ""
+    view: str = "cards"
     page: int = 1
 
     def as_args(self, **override) -> dict:
         """Query parameters for url_for, omitting the defaults (in the canonical order, FILTER_NAMES)."""
-        values = {"county": self.county, "plan": self.plan, "kind": self.kind, "when": self.when,
-                  "page": self.page, **override}
-        return {k: v for k, v in values.items()
-                if v not in (None, "") and not (k == "when" and v == "upcoming") and not (k == "page" and v == 1)}
+        values = {"county": self.county, "plan": self.plan, "kind": self.kind, "when": self.when, "q": self.q,
+                  "view": self.view, "page": self.page, **override}
+        defaults = {"when": "upcoming", "view": "cards", "page": 1}
+        return {k: v for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
+
+    @property
+    def search_words(self) -> list[str]:
+        """The keywords as LIKE patterns: Simplified folded to Traditional, 臺 as 台, wildcards escaped."""
+        return [f"%{_escape_like(word)}%" for word in fold_chinese(self.q).replace(*_TAI).split()]
 
 
 def parse_filters(args) -> tuple[MeetingFilters, list[str]]:
     """Filters from query parameters, and the names of any that were not understood (ignored)."""
     filters, ignored = MeetingFilters(), []
-    allowed = {"county": CODES, "kind": MEETING_KINDS, "when": WHEN}
+    allowed = {"county": CODES, "kind": MEETING_KINDS, "when": WHEN, "view": VIEWS}
     for name, values in allowed.items():
         raw = args.get(name)
         if raw and raw in values:
@@ -63,13 +87,18 @@ def parse_filters(args) -> tuple[MeetingFilters, list[str]]:
             setattr(filters, name, number)
         elif raw:
             ignored.append(name)
+    query = " ".join(clean_text(args.get("q", "")).split())
+    if len(query) > MAX_QUERY:
+        ignored.append("q")
+    else:
+        filters.q = query
     return filters, sorted(ignored)
 
 
 # What a meeting's card shows (_macros/meetings.html): lists load only these columns.
 CARD_COLUMNS = (Meeting.kind, Meeting.phase, Meeting.title, Meeting.status, Meeting.status_reason, Meeting.starts_at,
                 Meeting.ends_at, Meeting.venue_name, Meeting.registration_opens_at, Meeting.registration_closes_at,
-                Meeting.plan_id)
+                Meeting.plan_id, Meeting.speaker_cap, Meeting.gallery_seats)
 
 
 @dataclass
@@ -91,10 +120,14 @@ def public_meeting_page(filters: MeetingFilters, now: datetime, per_page: int) -
     """The page of public meetings `filters` asks for (past the last page: no meetings), in the
     order people expect, with the columns their cards show and each one's plan names, and the
     number of matching meetings: two statements."""
-    items, count = _list_statements(bool(filters.county), bool(filters.plan), bool(filters.kind),
-                                    filters.when == "past")
-    values = {"now": now, "county": filters.county, "plan": filters.plan, "kind": filters.kind}
+    words = filters.search_words
+    items, count = _list_statements(bool(filters.county), bool(filters.plan), bool(filters.kind), filters.when,
+                                    len(words))
+    values = {"now": now, "county": filters.county, "plan": filters.plan, "kind": filters.kind,
+              **{f"word{i}": word for i, word in enumerate(words)}}
     params = {name: value for name, value in values.items() if value is not None}
+    if filters.when == "all":
+        del params["now"]
     total = db.session.execute(count, params).scalar_one()
     meetings = db.session.scalars(items, {**params, "limit": per_page,
                                           "offset": (filters.page - 1) * per_page}).all()
@@ -111,26 +144,43 @@ def _is_public():
 # A list's statements are built once per combination of filters and run with their values bound:
 # building them (and their cache keys) cost more CPU than PostgreSQL spends answering them.
 @cache
-def _list_statements(county: bool, plan: bool, kind: bool, past: bool):
+def _list_statements(county: bool, plan: bool, kind: bool, when: str, words: int):
     """The select of a page of public meetings and the count of all of them, for the filters in use."""
-    where = [_is_public(),
-             Meeting.ends_at < bindparam("now") if past else Meeting.ends_at >= bindparam("now")]
+    where = [_is_public()]
+    if when != "all":
+        where.append(Meeting.ends_at < bindparam("now") if when == "past" else Meeting.ends_at >= bindparam("now"))
+    where += [matches_word(bindparam(f"word{i}")) for i in range(words)]
     if plan:
         where.append(Meeting.plan_id == bindparam("plan"))
     if kind:
         where.append(Meeting.kind == bindparam("kind"))
 
     def matching(query):
+        if county or words:
+            query = query.join(Plan, Plan.id == Meeting.plan_id)
         if county:
-            query = query.join(Plan, Plan.id == Meeting.plan_id).where(Plan.county_code == bindparam("county"))
+            query = query.where(Plan.county_code == bindparam("county"))
         return query.where(*where)
 
-    order = (Meeting.starts_at.desc(), Meeting.id.desc()) if past else (Meeting.starts_at, Meeting.id)
+    order = (Meeting.starts_at, Meeting.id) if when == "upcoming" else (Meeting.starts_at.desc(), Meeting.id.desc())
     items = (matching(select(Meeting)).order_by(*order)
-             .options(load_only(*CARD_COLUMNS), joinedload(Meeting.plan).load_only(Plan.name, Plan.name_en))
+             .options(load_only(*CARD_COLUMNS),
+                      joinedload(Meeting.plan).load_only(Plan.name, Plan.name_en, Plan.county_code))
              .limit(bindparam("limit")).offset(bindparam("offset")))
     count = select(func.count()).select_from(matching(select(Meeting.id)).subquery())
     return items, count
+
+
+def _escape_like(word: str) -> str:
+    """The word with LIKE's wildcards (and the escape character) taken literally."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def matches_word(word):
+    """A meeting whose title, summary, venue or plan name matches the pattern `word` (%…%: Chinese has no
+    spaces between words, so 農地 is found inside 農地資源; LIKE works alike on SQLite and PostgreSQL)."""
+    texts = (Meeting.title, Meeting.summary, Meeting.venue_name, Meeting.venue_address, Plan.name, Plan.name_en)
+    return or_(*(func.replace(text, *_TAI).ilike(word, escape="\\") for text in texts))
 
 
 def plan_choices() -> list:

@@ -14,14 +14,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 # name: (path, with {demo ids} filled in; expected status; selectors of what only that page shows)
 PUBLIC_PAGES = {
     "home": ("/", 200, ["#upcoming-heading ~ ul.cards"]),
-    "meetings": ("/meetings", 200, ["form.filters", "ul.cards .meeting-card"]),
+    "meetings": ("/meetings", 200, ["details.filter-panel .filters", "ul.cards .meeting-card"]),
+    "meetings-table": ("/meetings?when=all&view=table", 200, ["section.month table.meeting-table caption"]),
+    "meetings-search": ("/meetings?q=%E5%85%AC%E8%81%BD", 200, ["input#f-q[value]", "ul.cards .meeting-card"]),
     "meetings-filtered": ("/meetings?county=yilan&kind=hearing", 200,
                           ["#f-county option[value=yilan][selected]", "#f-kind option[value=hearing][selected]",
                            "ul.cards .meeting-card"]),
     "meetings-past": ("/meetings?when=past", 200, ["input[name=when][value=past][checked]", "ul.cards .meeting-card"]),
     "meetings-empty": ("/meetings?county=penghu", 200, ["p.empty"]),
     "meeting-published": ("/meetings/{published}", 200,
-                          [".badge-published", "#agenda-heading ~ table", "#cases-heading ~ ol.cases",
+                          ["#reg-heading", "#agenda-heading ~ table", "#cases-heading ~ ol.cases",
                            "#attendance-heading ~ table", "ul.materials"]),
     "meeting-postponed": ("/meetings/{postponed}", 200, [".notice-postponed", "#history-heading"]),
     "meeting-cancelled": ("/meetings/{cancelled}", 200, [".notice-cancelled", "#history-heading"]),
@@ -32,11 +34,14 @@ PUBLIC_PAGES = {
                  ["input[name=kind][value=speak]", "input#consent", "form button[type=submit]"]),
     "register-not-open": ("/meetings/{not_yet_open}/register", 200, ["main .notice[role=alert]"]),
     "privacy": ("/privacy/registration", 200, [".notice-text"]),
+    "site-privacy": ("/privacy", 200, ["article.prose h2"]),
+    "accessibility": ("/accessibility", 200, ["article.prose h2"]),
+    "calendar": ("/calendar", 200, [".subscribe a[href^='webcal://']"]),
     "application": ("/registration/{manage_token}", 200, ["main img[src^='data:image']", "input[name=confirm]"]),
     "not-found": ("/no-such-page", 404, ["main h1"]),
     "staff-login": ("/staff/login", 200, ["input#email", "input#password"]),
 }
-PHONE_PAGES = ("home", "meetings-filtered", "meeting-published", "meeting-postponed", "register", "application")
+PHONE_PAGES = ("home", "meetings-filtered", "meetings-table", "meeting-published", "meeting-postponed", "register", "application")
 
 
 def open_public_page(page, live_server, name: str, language: str):

@@ -76,16 +76,16 @@ def test_staff_publishes_hearing_and_visitor_finds_it_by_filter_and_downloads_it
     visitor.goto("/meetings")
     visitor.locator("#f-county").select_option("yilan")
     visitor.locator("#f-kind").select_option("hearing")
-    visitor.locator("form.filters button[type=submit]").click()
+    visitor.locator(".filters button[type=submit]").click()
     expect(visitor).to_have_url(re.compile(r"/meetings\?(?=.*county=yilan)(?=.*kind=hearing)"))
     listed = [int(href.rsplit("/", 1)[1]) for href in
-              visitor.locator(".meeting-card h3 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")]
+              visitor.locator(".meeting-card h2 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")]
     assert meeting_id in listed
     shown = live_server.rows(select(Meeting.kind, Plan.county_code).join(Plan, Plan.id == Meeting.plan_id)
                              .where(Meeting.id.in_(listed)))
     assert len(shown) == len(listed) and set(shown) == {("hearing", "yilan")}
 
-    visitor.locator(f'.meeting-card h3 a[href="/meetings/{meeting_id}"]').click()
+    visitor.locator(f'.meeting-card h2 a[href="/meetings/{meeting_id}"]').click()
     expect(visitor).to_have_url(re.compile(rf"/meetings/{meeting_id}$"))
     expect(visitor.locator("h1")).to_have_text(TITLE)
     with visitor.expect_download() as download_info:

@@ -17,11 +17,11 @@ def test_visitor_filters_reads_a_meeting_and_downloads_its_calendar_file_without
     expect(page.locator("script")).to_have_count(0)
     page.locator("#f-county").select_option("taichung")
     page.locator("#f-kind").select_option("committee")
-    page.locator("form.filters button[type=submit]").click()
+    page.locator(".filters button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/meetings\?(?=.*county=taichung)(?=.*kind=committee)"))
 
     published = live_server.ids["published"]
-    page.locator(f'.meeting-card h3 a[href="/meetings/{published}"]').click()
+    page.locator(f'.meeting-card h2 a[href="/meetings/{published}"]').click()
     expect(page).to_have_url(re.compile(rf"/meetings/{published}$"))
     expect(page.locator("script")).to_have_count(0)
     for section in ("#reg-heading", "#agenda-heading", "#cases-heading", "#attendance-heading", "#materials-heading"):

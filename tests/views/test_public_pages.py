@@ -3,6 +3,8 @@ from datetime import timedelta
 
 import pytest
 
+from app.timefmt import TAIPEI
+
 pytestmark = pytest.mark.one_engine  # read-only pages: SQLite only (tests/conftest.py)
 
 
@@ -117,7 +119,10 @@ def test_meeting_page_shows_time_venue_directions_and_registration_window_W1_W6(
     html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "公聽會（西屯場）" in html and "捷運綠線市政府站" in html and "大禮堂" in html
     assert "Registration is open" in html
-    assert "(ROC year 1" in html  # the ROC year beside the Gregorian date
+    local = start.astimezone(TAIPEI)
+    # Issue 9, item 6: one compact date in English, its Gregorian date and time in a <time> that never breaks
+    assert f'<span class="when"><time datetime="{local.isoformat(timespec="minutes")}">' in html
+    assert local.strftime("%a %-d %b %Y, %H:%M") in html
     assert f'href="/meetings/{meeting.id}.ics"' in html
 
 

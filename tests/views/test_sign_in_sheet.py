@@ -114,7 +114,7 @@ def test_the_print_stylesheet_is_linked_and_no_section_is_empty(client, make, co
     make.commit()
     sign_in(counties.secretariat_a)
     body = client.get(f"/staff/meetings/{meeting.id}/sign-in-sheet").get_data(as_text=True)
-    assert 'href="/static/sign-in-sheet.css"' in body
+    assert 'href="/static/sign-in-sheet.css?v=' in body
     assert "Nobody." not in body  # an empty section is left out, not printed as a page saying so
     tables, when = sheet_of(client, meeting)
     assert [t["caption"] for t in tables][0] == f"Speakers: {meeting.title}"
