@@ -161,7 +161,9 @@ def register_blueprints(app):
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
                       desk_bp, groups_bp):
         app.register_blueprint(blueprint)
+    from .dayof import console_views, display_views  # the day's course console and the public display
     from .registrations import receivers  # noqa: F401  (connects: applications follow their meetings' signals)
+    [app.register_blueprint(module.bp) for module in (console_views, display_views)]
 
 
 def register_cli(app):

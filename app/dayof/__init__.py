@@ -1,0 +1,1 @@
+"""The day of the meeting: the sign-in desk, the meeting's course, the speaking queue and the public display."""

@@ -1,0 +1,28 @@
+"""The live state as JSON for displays and consoles, answered 304 while the state's version is unchanged.
+
+Displays poll it (docs/decisions.md: polling with ETag/304 works behind any number of workers and
+needs no process memory). The body carries the server's time, so a screen corrects its clock's skew.
+"""
+from flask import Response, jsonify, request
+
+from ..dbtypes import utcnow
+from .display import display_state, display_version
+
+
+def etag_for(meeting_id: int, version: int, masked: bool) -> str:
+    """The state's tag: the meeting, its course's version and whether names are masked."""
+    return f"{meeting_id}-{version}-{'m' if masked else 'f'}"
+
+
+def json_with_etag(meeting, *, masked: bool):
+    """display.json: 304 if the caller's ETag is the current version's, else the whole state."""
+    tag = etag_for(meeting.id, display_version(meeting.id), masked)
+    if request.if_none_match.contains_weak(tag):
+        response = Response(status=304)
+    else:
+        state = display_state(meeting, utcnow(), masked=masked)
+        tag = etag_for(meeting.id, state["version"], masked)  # the version the body was read at
+        response = jsonify(state)
+    response.set_etag(tag, weak=True)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
