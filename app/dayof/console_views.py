@@ -152,7 +152,7 @@ def notices(meeting_id):
 def console_json(meeting_id):
     """The console's live state: the display's, with full names (staff only)."""
     meeting = _console_meeting(meeting_id)
-    return json_with_etag(meeting, masked=False)
+    return json_with_etag(meeting, course_of(meeting.id), masked=False)
 
 
 @bp.get("/meetings/<int:meeting_id>/speeches.<any(csv, ods):kind>")

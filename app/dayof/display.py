@@ -4,7 +4,8 @@ import math
 from datetime import datetime
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -12,8 +13,8 @@ from ..rules import meeting_course as rules
 from ..rules import speaking_time
 from ..rules.names import mask_name
 from .messages import PHASE_LABELS
-from .models import MeetingCourse
-from .queue import queue_of, turn_times
+from .models import CommentExtension, MeetingCourse, SpeakingTurn
+from .queue import turn_times
 from .state import budget_minutes, cases_of, course_of, current_case, new_course
 
 NEXT_SHOWN = 3
@@ -22,6 +23,26 @@ NEXT_SHOWN = 3
 def display_version(meeting_id: int) -> int:
     """The course's version (0 before anyone acted): the display's ETag, read with one indexed query."""
     return db.session.scalar(select(MeetingCourse.version).where(MeetingCourse.meeting_id == meeting_id)) or 0
+
+
+def meeting_and_course(meeting_id: int) -> tuple[Meeting | None, MeetingCourse | None]:
+    """The meeting and its stored course in one query (display.json's first and, on a 304, only one)."""
+    row = db.session.execute(select(Meeting, MeetingCourse).outerjoin(
+        MeetingCourse, MeetingCourse.meeting_id == Meeting.id).where(Meeting.id == meeting_id)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _turns_and_budget(meeting_id: int, case) -> tuple[list, int]:
+    """The case's turns (with their applications) and its comment time, in one query when it has turns."""
+    extended = select(func.max(CommentExtension.new_total)).where(
+        CommentExtension.meeting_id == meeting_id, CommentExtension.case_key == case.key).scalar_subquery()
+    rows = db.session.execute(
+        select(SpeakingTurn, extended).options(joinedload(SpeakingTurn.application))
+        .where(SpeakingTurn.meeting_id == meeting_id, SpeakingTurn.case_key == case.key)
+        .order_by(SpeakingTurn.position, SpeakingTurn.id)).all()
+    if not rows:
+        return [], budget_minutes(meeting_id, case)
+    return [row[0] for row in rows], rows[0][1] or case.base_minutes
 
 
 def phase_label(phase: str) -> str:
@@ -73,9 +94,11 @@ def _speaker(turn, course, now: datetime, masked: bool) -> dict:
         "light": reading.light, "clock": clock_text(reading.remaining), "overrun": round(reading.overrun, 3)}
 
 
-def display_state(meeting: Meeting, now: datetime, *, masked: bool = True) -> dict:
-    """The whole state a screen shows at `now`: phase, case, speaker and countdown, the next three, the budget."""
-    course = course_of(meeting.id) or new_course(meeting)
+def display_state(meeting: Meeting, now: datetime, *, masked: bool = True, course=None) -> dict:
+    """The whole state a screen shows at `now`: phase, case, speaker and countdown, the next three, the budget.
+
+    `course` is the meeting's stored course when the caller has read it already."""
+    course = course or course_of(meeting.id) or new_course(meeting)
     case = current_case(meeting, course)
     cases = cases_of(meeting)
     number = course.case_index + 1 if case is not None else None
@@ -86,13 +109,12 @@ def display_state(meeting: Meeting, now: datetime, *, masked: bool = True) -> di
              "warning_seconds": course.warning_seconds, "speaker": None, "next": [], "budget": None}
     if case is None:
         return state
-    turns = queue_of(meeting.id, case.key)
+    turns, total = _turns_and_budget(meeting.id, case)
     current = next((t for t in turns if t.state in rules.LIVE), None) or next(
         (t for t in turns if t.state == rules.UP), None)
     if current is not None:
         state["speaker"] = _speaker(current, course, now, masked)
     state["next"] = [_person(t, masked) for t in turns if t.state == rules.WAITING][:NEXT_SHOWN]
-    total = budget_minutes(meeting.id, case)
     left = speaking_time.budget_remaining(total, [turn_times(t) for t in turns if t.started_at], now)
     running = current is not None and current.state == rules.SPEAKING
     state["budget"] = {"total_minutes": total, "remaining": round(left, 3), "clock": clock_text(left),

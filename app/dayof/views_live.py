@@ -6,7 +6,7 @@ needs no process memory). The body carries the server's time, so a screen correc
 from flask import Response, jsonify, request
 
 from ..dbtypes import utcnow
-from .display import display_state, display_version
+from .display import display_state
 
 
 def etag_for(meeting_id: int, version: int, masked: bool) -> str:
@@ -14,13 +14,15 @@ def etag_for(meeting_id: int, version: int, masked: bool) -> str:
     return f"{meeting_id}-{version}-{'m' if masked else 'f'}"
 
 
-def json_with_etag(meeting, *, masked: bool):
-    """display.json: 304 if the caller's ETag is the current version's, else the whole state."""
-    tag = etag_for(meeting.id, display_version(meeting.id), masked)
+def json_with_etag(meeting, course, *, masked: bool):
+    """display.json: 304 if the caller's ETag is the current version's, else the whole state.
+
+    `course` is the meeting's stored course (None before anyone acted), read with the meeting."""
+    tag = etag_for(meeting.id, course.version if course else 0, masked)
     if request.if_none_match.contains_weak(tag):
         response = Response(status=304)
     else:
-        state = display_state(meeting, utcnow(), masked=masked)
+        state = display_state(meeting, utcnow(), masked=masked, course=course)
         tag = etag_for(meeting.id, state["version"], masked)  # the version the body was read at
         response = jsonify(state)
     response.set_etag(tag, weak=True)
