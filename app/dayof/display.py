@@ -25,6 +25,15 @@ def display_version(meeting_id: int) -> int:
     return db.session.scalar(select(MeetingCourse.version).where(MeetingCourse.meeting_id == meeting_id)) or 0
 
 
+def read_without_transaction():
+    """Let this request's reads run without BEGIN and ROLLBACK (two round trips fewer on PostgreSQL).
+
+    For display.json only: its reads are a version check and, when that changed, the state. Should a
+    change land between them, the body is newer than its ETag and the next poll fetches it again."""
+    if not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def meeting_and_course(meeting_id: int) -> tuple[Meeting | None, MeetingCourse | None]:
     """The meeting and its stored course in one query (display.json's first and, on a 304, only one)."""
     row = db.session.execute(select(Meeting, MeetingCourse).outerjoin(

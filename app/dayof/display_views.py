@@ -4,7 +4,7 @@ from flask import Blueprint, abort, render_template
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..meetings.models import Meeting
-from .display import display_state, meeting_and_course
+from .display import display_state, meeting_and_course, read_without_transaction
 from .views_live import json_with_etag
 
 bp = Blueprint("display", __name__)
@@ -31,6 +31,7 @@ def display(meeting_id):
 @bp.get("/meetings/<int:meeting_id>/display.json")
 def display_json(meeting_id):
     """The display's state as JSON, with the server's time; 304 while unchanged."""
+    read_without_transaction()
     meeting, course = meeting_and_course(meeting_id)  # one query: the hot path of every display
     if meeting is None or not meeting.is_public:
         abort(404)
