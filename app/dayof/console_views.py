@@ -9,7 +9,7 @@ from ..meetings.models import Meeting
 from ..rules import meeting_course as rules
 from ..violations import RuleViolation
 from . import course, queue, speech_log
-from .display import display_state
+from .display import display_state, read_head
 from .forms_course import ActionForm, ExtensionForm, NoticeForm, SettingsForm, WrittenForm
 from .messages import PHASE_LABELS, TURN_STATE_LABELS, message_for
 from .state import budget_minutes, cases_of, course_of, current_case, new_course
@@ -38,7 +38,7 @@ def render_console(meeting: Meeting, *, problems=(), forms=None, status=200):
     notice.case.choices = [(c.key, c.title) for c in cases_of(meeting)]
     if case is not None and not forms.get("notice"):
         notice.case.data = case.key
-    live = display_state(meeting, utcnow(), masked=False)
+    live = display_state(meeting.id, utcnow(), masked=False)
     return render_template(
         "dayof/console.html", meeting=meeting, course=state, case=case, turns=turns, live=live,
         budget=budget_minutes(meeting.id, case) if case else None, problems=[message_for(p) for p in problems],
@@ -152,7 +152,7 @@ def notices(meeting_id):
 def console_json(meeting_id):
     """The console's live state: the display's, with full names (staff only)."""
     meeting = _console_meeting(meeting_id)
-    return json_with_etag(meeting, course_of(meeting.id), masked=False)
+    return json_with_etag(read_head(meeting.id), masked=False)
 
 
 @bp.get("/meetings/<int:meeting_id>/speeches.<any(csv, ods):kind>")

@@ -4,7 +4,8 @@ from flask import Blueprint, abort, render_template
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..meetings.models import Meeting
-from .display import display_state, meeting_and_course, read_without_transaction
+from ..rules.publication import is_public
+from .display import display_state, read_head, read_without_transaction
 from .views_live import json_with_etag
 
 bp = Blueprint("display", __name__)
@@ -23,7 +24,7 @@ def _public_meeting(meeting_id: int) -> Meeting:
 def display(meeting_id):
     """The large, high-contrast display that follows the meeting by itself."""
     meeting = _public_meeting(meeting_id)
-    state = display_state(meeting, utcnow())
+    state = display_state(meeting.id, utcnow())
     return render_template("dayof/display.html", meeting=meeting, live=state, poll_ms=POLL_MS,
                            refresh_seconds=REFRESH_SECONDS)
 
@@ -32,7 +33,7 @@ def display(meeting_id):
 def display_json(meeting_id):
     """The display's state as JSON, with the server's time; 304 while unchanged."""
     read_without_transaction()
-    meeting, course = meeting_and_course(meeting_id)  # one query: the hot path of every display
-    if meeting is None or not meeting.is_public:
+    head = read_head(meeting_id)  # one query: the hot path of every display
+    if head is None or not is_public(head.status):
         abort(404)
-    return json_with_etag(meeting, course, masked=True)
+    return json_with_etag(head, masked=True)

@@ -115,11 +115,6 @@ def _times(turn: SpeakingTurn) -> speaking_time.TurnTimes:
     return speaking_time.TurnTimes(turn.started_at, turn.paused_at, turn.paused_seconds, turn.ended_at)
 
 
-def turn_times(turn: SpeakingTurn) -> speaking_time.TurnTimes:
-    """The turn's stored moments as the timer rules take them."""
-    return _times(turn)
-
-
 def _last_position(meeting_id: int, case_key: int) -> int:
     return db.session.scalar(select(func.max(SpeakingTurn.position)).where(
         SpeakingTurn.meeting_id == meeting_id, SpeakingTurn.case_key == case_key)) or 0

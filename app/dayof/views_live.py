@@ -14,16 +14,16 @@ def etag_for(meeting_id: int, version: int, masked: bool) -> str:
     return f"{meeting_id}-{version}-{'m' if masked else 'f'}"
 
 
-def json_with_etag(meeting, course, *, masked: bool):
+def json_with_etag(head, *, masked: bool):
     """display.json: 304 if the caller's ETag is the current version's, else the whole state.
 
-    `course` is the meeting's stored course (None before anyone acted), read with the meeting."""
-    tag = etag_for(meeting.id, course.version if course else 0, masked)
+    `head` is display.read_head's row: the meeting with its course's version (None before anyone acted)."""
+    tag = etag_for(head.id, head.version or 0, masked)
     if request.if_none_match.contains_weak(tag):
         response = Response(status=304)
     else:
-        state = display_state(meeting, utcnow(), masked=masked, course=course)
-        tag = etag_for(meeting.id, state["version"], masked)  # the version the body was read at
+        state = display_state(head.id, utcnow(), masked=masked, head=head)
+        tag = etag_for(head.id, state["version"], masked)  # the version the body was read at
         response = jsonify(state)
     response.set_etag(tag, weak=True)
     response.headers["Cache-Control"] = "no-cache"

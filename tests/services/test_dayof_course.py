@@ -53,7 +53,7 @@ def turn_act(meeting, turn, action, now, actor):
 def shown(meeting, at):
     """What the display shows at `at` (in a request, for its words)."""
     with current_app.test_request_context():
-        return display_state(_db.session.get(Meeting, meeting.id), at)
+        return display_state(meeting.id, at)
 
 
 def to_comment(meeting, now, actor):
@@ -231,7 +231,7 @@ def test_the_same_remaining_time_after_a_restart_mid_speech(day, db, app):
     before = shown(meeting, moment)
     restarted = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
     with restarted.test_request_context():
-        after = display_state(_db.session.get(Meeting, meeting.id), moment)
+        after = display_state(meeting.id, moment)
         _db.session.remove()
         _db.engine.dispose()
     assert after == before
