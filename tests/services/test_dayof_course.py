@@ -269,3 +269,40 @@ def test_settings_change_the_next_turn_and_the_public_may_stay_V12(day, db):
     notice = shown(meeting, now)["notice"]
     assert "in the open" in notice or "公開" in notice
     assert db.session.scalars(select(MeetingCourse)).one().public_leaves is False
+
+
+PATHS = {  # how to reach each phase of a two-case meeting
+    "not_started": [],
+    "called": [mc.CALL_CASE],
+    "comment": [mc.CALL_CASE, mc.OPEN_COMMENT],
+    "deliberation_first": [mc.CALL_CASE, mc.OPEN_COMMENT, mc.DELIBERATE],
+    "deliberation_last": [mc.CALL_CASE, mc.OPEN_COMMENT, mc.DELIBERATE] * 2,
+    "adjourned": [mc.CALL_CASE, mc.OPEN_COMMENT, mc.DELIBERATE, mc.ADJOURN],
+}
+LEGAL_STEPS = {("not_started", mc.CALL_CASE): (mc.CALLED, 0), ("not_started", mc.ADJOURN): (mc.ADJOURNED, None),
+               ("called", mc.OPEN_COMMENT): (mc.COMMENT, 0), ("comment", mc.DELIBERATE): (mc.DELIBERATION, 0),
+               ("deliberation_first", mc.CALL_CASE): (mc.CALLED, 1),
+               ("deliberation_first", mc.ADJOURN): (mc.ADJOURNED, 0),
+               ("deliberation_last", mc.ADJOURN): (mc.ADJOURNED, 1)}
+
+
+@pytest.mark.parametrize("where", PATHS)
+@pytest.mark.parametrize("action", mc.COURSE_ACTIONS)
+def test_every_step_from_every_phase_is_taken_or_refused_and_audited_V8_V12(make, db, where, action):
+    meeting = make.open_meeting(cases=2)
+    actor = make.staff("secretariat", meeting.organizer)
+    make.commit()
+    now = make.now()
+    for earlier in PATHS[where]:
+        step(meeting, earlier, now, actor)
+    before, audited = version(meeting), db.session.query(AuditEntry).count()
+    if (where, action) in LEGAL_STEPS:
+        state = step(meeting, action, now, actor)
+        assert (state.phase, state.case_index) == LEGAL_STEPS[(where, action)]
+        assert version(meeting) == before + 1 and db.session.query(AuditEntry).count() == audited + 1
+    else:
+        with pytest.raises(RuleViolation) as refused:
+            step(meeting, action, now, actor)
+        assert refused.value.problems[0].code in ("course_transition_not_allowed", "no_next_case")
+        db.session.rollback()
+        assert version(meeting) == before and db.session.query(AuditEntry).count() == audited
