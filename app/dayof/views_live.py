@@ -27,4 +27,7 @@ def json_with_etag(head, *, masked: bool):
         response = jsonify(state)
     response.set_etag(tag, weak=True)
     response.headers["Cache-Control"] = "no-cache"
+    if masked:  # public data: a live-stream overlay on another site may read it (and revalidate with the ETag)
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = "ETag"
     return response

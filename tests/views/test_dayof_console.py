@@ -132,13 +132,16 @@ def test_display_json_masks_names_carries_the_server_time_and_answers_304_while_
     assert [p["name"] for p in state["next"]] == ["陳○○"]
     assert state["server_time"] > 0 and state["phase"] == "comment"
     etag = first.headers["ETag"]
+    assert first.headers["Access-Control-Allow-Origin"] == "*"  # a live-stream overlay elsewhere may read it
     again = client.get(f"/meetings/{meeting.id}/display.json", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     turn = db.session.scalars(select(SpeakingTurn).order_by(SpeakingTurn.position)).first()
     post(staff, course_url(meeting, f"/turns/{turn.id}/start"), db, meeting)
     changed = client.get(f"/meetings/{meeting.id}/display.json", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.get_json()["speaker"]["ends_at"] is not None
-    assert staff.get(course_url(meeting, ".json")).get_json()["speaker"]["name"] == "王小明"  # staff see names
+    full = staff.get(course_url(meeting, ".json"))
+    assert full.get_json()["speaker"]["name"] == "王小明"  # staff see names, and only this site
+    assert "Access-Control-Allow-Origin" not in full.headers
 
 
 def test_the_display_is_announced_politely_and_refreshes_itself_without_javascript(client, today, counties):
