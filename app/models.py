@@ -2,6 +2,8 @@
 from .accounts.models import User  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .dayof.signin_models import SignIn  # noqa: F401
+
+from .dayof.models import CommentExtension, MeetingCourse, RecordingNotice, SpeakingTurn  # noqa: F401
 from .materials.models import Material  # noqa: F401
 from .meetings.models import AgendaItem, Meeting, MeetingStatusChange, ReviewCase, RuleDeparture, SuggestedAttendance  # noqa: F401
 from .outbox.models import OutboxMessage  # noqa: F401

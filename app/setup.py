@@ -194,7 +194,10 @@ def register_blueprints(app):
     app.register_blueprint(dayof_desk_bp)
     from .delivery import register_delivery
     register_delivery(app)  # versioned static files, compression, /favicon.ico (issue 9, items 16-17)
+
+    from .dayof import console_views, display_views  # the day's course console and the public display
     from .registrations import receivers  # noqa: F401  (connects: applications follow their meetings' signals)
+    [app.register_blueprint(module.bp) for module in (console_views, display_views)]
 
 
 def register_cli(app):
