@@ -1,9 +1,8 @@
 """Imports every model so that SQLAlchemy's metadata (and Alembic) see all tables."""
 from .accounts.models import User  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
-from .dayof.signin_models import SignIn  # noqa: F401
-
 from .dayof.models import CommentExtension, MeetingCourse, RecordingNotice, SpeakingTurn  # noqa: F401
+from .dayof.signin_models import SignIn  # noqa: F401
 from .materials.models import Material  # noqa: F401
 from .meetings.models import AgendaItem, Meeting, MeetingStatusChange, ReviewCase, RuleDeparture, SuggestedAttendance  # noqa: F401
 from .outbox.models import OutboxMessage  # noqa: F401

@@ -190,14 +190,13 @@ def register_blueprints(app):
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
                       desk_bp, groups_bp, health_bp, applicant_bp, site_bp):
         app.register_blueprint(blueprint)
-    from .dayof.desk_views import bp as dayof_desk_bp
-    app.register_blueprint(dayof_desk_bp)
+    # The day of the meeting: the sign-in desk, the course console and the public display (issue 10).
+    from .dayof import console_views, desk_views, display_views
+    for module in (desk_views, console_views, display_views):
+        app.register_blueprint(module.bp)
     from .delivery import register_delivery
     register_delivery(app)  # versioned static files, compression, /favicon.ico (issue 9, items 16-17)
-
-    from .dayof import console_views, display_views  # the day's course console and the public display
     from .registrations import receivers  # noqa: F401  (connects: applications follow their meetings' signals)
-    [app.register_blueprint(module.bp) for module in (console_views, display_views)]
 
 
 def register_cli(app):
