@@ -190,8 +190,8 @@ def test_the_notice_and_the_mail_show_the_original_and_the_new_time_W5(app, clie
     public = app.test_client()
     public.set_cookie("lang", "en")
     notice = _notice(public.get(f"/meetings/{meeting.id}"))
-    assert f'Originally: <time datetime="{iso(old_start)}">' in notice
-    assert f'New time: <time datetime="{iso(new_start)}">' in notice
+    assert f'Originally: <span class="when"><time datetime="{iso(old_start)}"' in notice
+    assert f'New time: <span class="when"><time datetime="{iso(new_start)}"' in notice
     with force_locale("en"):
         original, new = roc_datetime(old_start), roc_datetime(new_start)
     assert original in notice and new in notice
