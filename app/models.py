@@ -6,3 +6,4 @@ from .meetings.models import AgendaItem, Meeting, MeetingStatusChange, ReviewCas
 from .outbox.models import OutboxMessage  # noqa: F401
 from .plans.models import Organizer, Plan, RuleProfile, StandingInvitee  # noqa: F401
 from .registrations.models import Application, SpeakingRequest, Suspension  # noqa: F401
+from .comments.models import CaseResolution, Comment, CommentSettings, DiscussionItem, MinutesVersion, Response, ResponseTemplate, Submission, SubmissionFile  # noqa: F401
