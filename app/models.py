@@ -1,9 +1,9 @@
 """Imports every model so that SQLAlchemy's metadata (and Alembic) see all tables."""
 from .accounts.models import User  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
+from .comments import models as comments_models  # noqa: F401  (opinions, comments, responses, minutes)
 from .materials.models import Material  # noqa: F401
 from .meetings.models import AgendaItem, Meeting, MeetingStatusChange, ReviewCase, RuleDeparture, SuggestedAttendance  # noqa: F401
 from .outbox.models import OutboxMessage  # noqa: F401
 from .plans.models import Organizer, Plan, RuleProfile, StandingInvitee  # noqa: F401
 from .registrations.models import Application, SpeakingRequest, Suspension  # noqa: F401
-from .comments.models import CaseResolution, Comment, CommentSettings, DiscussionItem, MinutesVersion, Response, ResponseTemplate, Submission, SubmissionFile  # noqa: F401

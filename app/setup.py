@@ -146,6 +146,11 @@ def register_blueprints(app):
     app.url_map.converters["int"] = IdConverter  # Werkzeug's documented way to redefine a converter
     from .accounts.views import bp as accounts_bp
     from .accounts.views_staff import bp as organization_bp
+    from .comments.views_exports import bp as comments_exports_bp
+    from .comments.views_minutes import bp as comments_minutes_bp
+    from .comments.views_minutes_staff import bp as comments_minutes_staff_bp
+    from .comments.views_public import bp as comments_bp
+    from .comments.views_staff import bp as comments_staff_bp
     from .materials.views import bp as materials_bp
     from .meetings.views_calendar import bp as calendar_bp
     from .meetings.views_parts import bp as meeting_parts_bp
@@ -159,7 +164,8 @@ def register_blueprints(app):
     from .registrations.views_staff import bp as desk_bp
     for blueprint in (public_bp, meetings_bp, calendar_bp, plans_bp, materials_bp, accounts_bp,
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
-                      desk_bp, groups_bp):
+                      desk_bp, groups_bp, comments_bp, comments_minutes_bp, comments_exports_bp, comments_staff_bp,
+                      comments_minutes_staff_bp):
         app.register_blueprint(blueprint)
     from .registrations import receivers  # noqa: F401  (connects: applications follow their meetings' signals)
 
