@@ -59,13 +59,9 @@ def _table(document, name: str, rows: list[list]) -> Table:
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "comments-print.css"
 
 
-def _no_fetching(url, timeout=10, ssl_context=None):
-    # The PDF is built from the page alone: nothing is fetched over the network (the stylesheet comes from disk).
-    raise ValueError(f"not fetched: {url}")
-
-
 def to_pdf(html: str) -> bytes:
-    """The printable page as a PDF: WeasyPrint, Chinese set in Noto Sans CJK, the print stylesheet from disk."""
+    """The printable page (rendered without its stylesheet link) as a PDF: WeasyPrint, Chinese set in Noto
+    Sans CJK, the print stylesheet read from disk, so that nothing is fetched over the network."""
     from weasyprint import CSS, HTML  # imported when needed: it loads Pango, slow to start
     sheets = [CSS(string=PRINT_CSS.read_text(encoding="utf-8")), CSS(string=PDF_FONT_CSS)]
-    return HTML(string=html, base_url="/", url_fetcher=_no_fetching).write_pdf(stylesheets=sheets)
+    return HTML(string=html).write_pdf(stylesheets=sheets)

@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..formflow import plausible_year
@@ -21,8 +22,17 @@ from ..rules.comments import DECISIONS, OPINION_MAX_CHARS, ORAL_FORMS
 from .wording import CHANNEL_LABELS, DECISION_LABELS, ORAL_FORM_LABELS
 
 
+def options(pairs) -> list[SelectChoice]:
+    """Menu choices as WTForms wants them, from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+# The decision is checked by the service, which reports it beside the reasoning's problems (not WTForms first).
+DECISION_CHOICES = options([("", "")] + list(DECISION_LABELS.items()))
 
 
 class OpinionFields(BaseForm):
@@ -55,7 +65,8 @@ class OpinionForm(OpinionFields):
 class PaperOpinionForm(OpinionFields):
     """Staff enter an opinion that came on paper, by fax or by e-mail."""
 
-    channel = SelectField(_l("Received by"), choices=[(k, v) for k, v in CHANNEL_LABELS.items() if k != "online"])
+    channel = SelectField(_l("Received by"),
+                          choices=options((k, v) for k, v in CHANNEL_LABELS.items() if k != "online"))
     received_on = DateField(_l("Date received"), validators=[InputRequired(), plausible_year])
     scan = FileField(_l("Scan"))
 
@@ -63,12 +74,12 @@ class PaperOpinionForm(OpinionFields):
 class OralCommentForm(BaseForm):
     """Staff log a comment spoken at a meeting, or a statement handed in."""
 
-    kind = RadioField(_l("Kind"), choices=[("oral", _l("Spoken at the meeting")),
-                                           ("statement", _l("Written statement handed in"))], default="oral")
+    kind = RadioField(_l("Kind"), choices=options([("oral", _l("Spoken at the meeting")),
+                                                   ("statement", _l("Written statement handed in"))]), default="oral")
     case_id = SelectField(_l("Case"), coerce=str, choices=[])
     name = StringField(_l("Speaker's name"), filters=[_strip], validators=[Length(max=80)])
     organisation = StringField(_l("Organisation"), filters=[_strip], validators=[Length(max=120)])
-    oral_form = SelectField(_l("Minuted from"), choices=list(ORAL_FORM_LABELS.items()))
+    oral_form = SelectField(_l("Minuted from"), choices=options(ORAL_FORM_LABELS.items()))
     text = TextAreaField(_l("Comment"), validators=[Length(max=OPINION_MAX_CHARS)])
     confidential = BooleanField(_l("Identity withheld on request"))
 
@@ -76,7 +87,7 @@ class OralCommentForm(BaseForm):
 class ResponseForm(BaseForm):
     """The draft answer to one comment; `version` is the one the editor saw."""
 
-    decision = SelectField(_l("Decision"), choices=[("", "")] + list(DECISION_LABELS.items()))
+    decision = SelectField(_l("Decision"), choices=DECISION_CHOICES, validate_choice=False)
     reasoning = TextAreaField(_l("Reasoning"), validators=[Length(max=20000)],
                               description=_l("Paragraphs, lists, bold, italics and links are kept; other markup "
                                              "is removed."))
@@ -109,7 +120,7 @@ class SplitForm(BaseForm):
 class BulkForm(BaseForm):
     """Answer the selected comments at once."""
 
-    decision = SelectField(_l("Decision"), choices=[("", "")] + list(DECISION_LABELS.items()))
+    decision = SelectField(_l("Decision"), choices=DECISION_CHOICES, validate_choice=False)
     reasoning = TextAreaField(_l("Reasoning"), validators=[Length(max=20000)])
     plan_section = StringField(_l("Plan section changed (optional)"), filters=[_strip], validators=[Length(max=200)])
     template_id = SelectField(_l("Or use a template"), coerce=str, choices=[], validate_choice=False)
@@ -119,7 +130,7 @@ class TemplateForm(BaseForm):
     """A reusable answer."""
 
     title = StringField(_l("Title"), filters=[_strip], validators=[Length(max=120)])
-    decision = SelectField(_l("Decision"), choices=[("", "")] + list(DECISION_LABELS.items()))
+    decision = SelectField(_l("Decision"), choices=DECISION_CHOICES, validate_choice=False)
     reasoning = TextAreaField(_l("Reasoning"), validators=[Length(max=20000)])
     plan_section = StringField(_l("Plan section changed (optional)"), filters=[_strip], validators=[Length(max=200)])
 

@@ -10,8 +10,6 @@ from ..meetings.models import Meeting, ReviewCase
 from ..plans.models import Plan
 from ..rules.comments import CHANNELS, DECISIONS, DEFAULT_RESPONSE_DAYS, DRAFT, ORAL_FORMS, RESPONSE_STATUSES, SOURCES
 
-RECEIPT_UNIQUE = "uq_submissions_receipt"
-
 
 class Submission(db.Model):
     """A written opinion as it arrived (online, paper, fax, e-mail, handed in): who sent it and its text (P4)."""

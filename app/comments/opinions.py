@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
@@ -16,10 +16,10 @@ from ..rules.comments import OPEN, exhibition_state, opinion_problems
 from ..rules.comments import WRITTEN as WRITTEN_SOURCE
 from ..rules.names import clean_text, email_is_sendable
 from ..timefmt import to_local
-from ..violations import RuleViolation, constraint_name
+from ..violations import RuleViolation
 from . import links
 from .mails import send_receipt
-from .models import RECEIPT_UNIQUE, Comment, Submission, SubmissionFile
+from .models import Comment, Submission, SubmissionFile
 from .richtext import search_key
 
 MAX_FILES = 5
@@ -72,18 +72,14 @@ def record_opinion(plan, data: dict, scan=None, *, actor, now: datetime) -> Subm
 
 def _create(plan, cleaned: dict, *, channel: str, received_at: datetime, now: datetime, actor,
             confidential: bool, locale: str) -> Submission:
-    for _attempt in range(5):  # a receipt number is random: retry the rare clash
-        submission = Submission(plan_id=plan.id, organizer_id=plan.organizer_id, receipt=links.new_receipt(
-            to_local(now).year), nonce=links.new_nonce(), channel=channel, received_at=received_at,
-            confidential=confidential, locale=locale, recorded_by_id=getattr(actor, "id", None), **cleaned)
-        try:
-            with db.session.begin_nested():
-                db.session.add(submission)
-                db.session.flush()
-            break
-        except IntegrityError as error:
-            if constraint_name(error) not in (RECEIPT_UNIQUE, "comment_submissions_receipt_key"):
-                raise
+    receipt = links.new_receipt(to_local(now).year)
+    while db.session.scalar(select(Submission.id).where(Submission.receipt == receipt)) is not None:
+        receipt = links.new_receipt(to_local(now).year)  # 25^8 numbers a year: a clash is rare; the unique index guards
+    submission = Submission(plan_id=plan.id, organizer_id=plan.organizer_id, receipt=receipt, nonce=links.new_nonce(),
+                            channel=channel, received_at=received_at, confidential=confidential, locale=locale,
+                            recorded_by_id=getattr(actor, "id", None), **cleaned)
+    db.session.add(submission)
+    db.session.flush()
     comment = Comment(plan_id=plan.id, organizer_id=plan.organizer_id, submission_id=submission.id,
                       source=WRITTEN_SOURCE, name=cleaned["name"], organisation=cleaned["organisation"],
                       confidential=confidential, text=cleaned["text"], received_at=received_at,
@@ -100,7 +96,11 @@ def store_file(submission: Submission, upload, *, is_scan: bool) -> SubmissionFi
     """Check an attachment as materials are checked (type, first bytes, size) and store it."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
-    ext, content_type = check_upload(upload.filename, data[:16], len(data), limit)
+    try:
+        ext, content_type = check_upload(upload.filename, data[:16], len(data), limit)
+    except RuleViolation as refused:  # the problem goes next to this form's own file field
+        field = "scan" if is_scan else "files"
+        raise RuleViolation([Problem(field, p.code, p.params) for p in refused.problems]) from refused
     stored = f"{secrets.token_hex(16)}.{ext}"
     path = os.path.join(upload_folder(), stored)
     db.session.info.setdefault(WRITTEN, []).append(path)  # removed if the transaction rolls back

@@ -46,7 +46,7 @@ def adoption_document(plan_id, fmt):
     elif fmt == "odt":
         body = to_odt(plan.name, [("table", table)])
     else:
-        body = to_pdf(render_template("comments/adoption_print.html", plan=plan, table=table))
+        body = to_pdf(render_template("comments/adoption_print.html", plan=plan, table=table, for_pdf=True))
     return _download(body, FORMATS[fmt], f"adoption-{plan.id}.{fmt}")
 
 
@@ -99,6 +99,7 @@ def minutes_document(meeting_id, fmt):
     elif fmt == "odt":
         body = to_odt(meeting.title, minutes_blocks(version))
     else:
-        html = render_template("comments/minutes_print.html", meeting=meeting, version=version, rich=as_markup)
+        html = render_template("comments/minutes_print.html", meeting=meeting, version=version, rich=as_markup,
+                               for_pdf=True)
         body = to_pdf(html)
     return _download(body, FORMATS[fmt], f"minutes-{meeting.id}-v{version.number}.{fmt}")

@@ -27,6 +27,7 @@ from .forms import (
     SplitForm,
     TemplateForm,
     VersionForm,
+    options,
 )
 from .models import Comment, Response, ResponseTemplate
 from .opinions import record_opinion
@@ -91,7 +92,7 @@ def _render_log(plan, form, status=200):
                                   .options(selectinload(Comment.response), selectinload(Comment.meeting))
                                   .order_by(Comment.received_at, Comment.id)).all()
     templates = _templates(plan.organizer_id)
-    form.template_id.choices = [("", "")] + [(str(t.id), t.title) for t in templates]
+    form.template_id.choices = options([("", "")] + [(str(t.id), t.title) for t in templates])
     meetings = db.session.scalars(select(Meeting).where(Meeting.plan_id == plan.id).order_by(Meeting.starts_at)).all()
     return render_template("comments/staff_log.html", plan=plan, comments=comments, form=form, meetings=meetings,
                            templates=templates), status
@@ -115,7 +116,7 @@ def bulk(plan_id):
     """Answer, approve or publish the selected comments at once; each keeps its own response record."""
     plan, now = _plan(plan_id), utcnow()
     form = BulkForm()
-    form.template_id.choices = [("", "")]
+    form.template_id.choices = options([("", "")])
     action, selected = request.form.get("action", "draft"), _selected(plan)
     try:
         if action == "approve":
@@ -169,7 +170,8 @@ def new_meeting_comment(meeting_id):
     meeting = scoped_or_404(db.session.get(Meeting, meeting_id))
     require("comment.manage", meeting.organizer_id)
     form = OralCommentForm()
-    form.case_id.choices = [("", gettext("The meeting as a whole"))] + [(str(c.id), c.title) for c in meeting.cases]
+    form.case_id.choices = options([("", gettext("The meeting as a whole"))] + [(str(c.id), c.title)
+                                                                                  for c in meeting.cases])
 
     def save():
         case_id = int(form.case_id.data) if (form.case_id.data or "").isdigit() else None
@@ -194,7 +196,8 @@ def show(comment_id):
 def _render_comment(comment, status=200, **forms):
     response = comment.response
     response_form = forms.get("response_form") or ResponseForm(formdata=None, obj=response)
-    response_form.template_id.choices = [("", "")] + [(str(t.id), t.title) for t in _templates(comment.organizer_id)]
+    response_form.template_id.choices = options([("", "")] + [(str(t.id), t.title)
+                                                                     for t in _templates(comment.organizer_id)])
     if "response_form" not in forms and response is not None:
         response_form.version.data = str(response.version)
     edit_form = forms.get("edit_form") or CommentEditForm(formdata=None, obj=comment)
@@ -217,7 +220,7 @@ def draft(comment_id):
     comment = _comment(comment_id)
     require("response.draft", comment.organizer_id)
     form = ResponseForm()
-    form.template_id.choices = [("", "")]
+    form.template_id.choices = options([("", "")])
     if not form.validate_on_submit():
         return _render_comment(comment, 400, response_form=form)
     try:

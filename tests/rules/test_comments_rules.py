@@ -4,8 +4,19 @@ from datetime import date
 
 import pytest
 
-from app.rules.comments import (APPROVED, DRAFT, Unanswered, approval_problems, exhibition_state, is_overdue,
-                                minutes_refusal, opinion_problems, public_name, response_days_problems, response_due)
+from app.rules.comments import (
+    APPROVED,
+    DRAFT,
+    Unanswered,
+    approval_problems,
+    exhibition_state,
+    is_overdue,
+    minutes_refusal,
+    opinion_problems,
+    public_name,
+    response_days_problems,
+    response_due,
+)
 from app.rules.names import mask_name
 
 START, END = date(2026, 3, 1), date(2026, 3, 30)
