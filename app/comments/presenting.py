@@ -7,7 +7,7 @@ from markupsafe import Markup
 from ..rules.comments import PUBLISHED, public_name
 from ..rules.names import mask_name
 from ..timefmt import iso
-from .richtext import as_markup, plain
+from .richtext import plain
 
 
 @dataclass
@@ -25,10 +25,20 @@ class PublicRow:
     confidential: bool
     text: str
     decision: str
-    reasoning: Markup
-    reasoning_text: str
+    stored_reasoning: str
     plan_section: str
     answered_at: str
+
+    @property
+    def reasoning(self) -> Markup:
+        """The answer as HTML: stored only after bleach sanitised it (responses.draft_response), so it is
+        shown as stored, without a second pass per row."""
+        return Markup(self.stored_reasoning)
+
+    @property
+    def reasoning_text(self) -> str:
+        """The answer as plain text, for spreadsheets and open data."""
+        return plain(self.stored_reasoning)
 
 
 def public_row(comment, response) -> PublicRow:
@@ -42,7 +52,6 @@ def public_row(comment, response) -> PublicRow:
         commenter=public_name(comment.name, comment.organisation, comment.confidential, mask_name),
         confidential=comment.confidential, text=comment.public_text,
         decision=shown.decision if shown else "",
-        reasoning=as_markup(shown.reasoning) if shown else Markup(""),
-        reasoning_text=plain(shown.reasoning) if shown else "",
+        stored_reasoning=shown.reasoning if shown else "",
         plan_section=shown.plan_section if shown else "",
         answered_at=iso(shown.published_at)[:10] if shown else "")

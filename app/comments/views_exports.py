@@ -1,6 +1,7 @@
 """Downloads: the adoption-status table and the minutes as printable HTML, PDF, ODT, ODS and CSV, and the
 adoption status as open data (CSV and JSON with documented columns, P8)."""
 from flask import Blueprint, Response, abort, jsonify, render_template, request
+from markupsafe import Markup
 
 from ..extensions import db
 from ..meetings.public_pages import public_meeting_or_404
@@ -11,7 +12,6 @@ from .exports import COLUMN_NAMES, COLUMNS, adoption_table, minutes_blocks, minu
 from .minutes import latest_version
 from .presenting import public_row
 from .queries import Filters, adoption_rows
-from .richtext import as_markup
 
 bp = Blueprint("comments_exports", __name__)
 FORMATS = {"pdf": "application/pdf", "odt": ODT_MIMETYPE, "ods": ODS_MIMETYPE, "csv": "text/csv; charset=utf-8"}
@@ -85,7 +85,7 @@ def _published(meeting_id: int):
 def minutes_print(meeting_id):
     """The newest minutes as a printable page."""
     meeting, version = _published(meeting_id)
-    return render_template("comments/minutes_print.html", meeting=meeting, version=version, rich=as_markup)
+    return render_template("comments/minutes_print.html", meeting=meeting, version=version, rich=Markup)
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.<any(pdf, odt, ods, csv):fmt>")
@@ -99,7 +99,7 @@ def minutes_document(meeting_id, fmt):
     elif fmt == "odt":
         body = to_odt(meeting.title, minutes_blocks(version))
     else:
-        html = render_template("comments/minutes_print.html", meeting=meeting, version=version, rich=as_markup,
+        html = render_template("comments/minutes_print.html", meeting=meeting, version=version, rich=Markup,
                                for_pdf=True)
         body = to_pdf(html)
     return _download(body, FORMATS[fmt], f"minutes-{meeting.id}-v{version.number}.{fmt}")

@@ -1,12 +1,12 @@
 """Public minutes (會議紀錄, P8): the newest version, every earlier one, and what each correction changed."""
 from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup
 
 from ..extensions import db
 from ..materials.models import Material
 from ..meetings.public_pages import public_meeting_or_404
 from ..params import whole_number
 from .minutes import changes, versions
-from .richtext import as_markup
 
 bp = Blueprint("comments_minutes", __name__)
 
@@ -21,8 +21,10 @@ def show(meeting_id):
     if wanted and version is None:
         abort(404)
     signed = db.session.get(Material, version.signed_copy_id) if version and version.signed_copy_id else None
+    # A version's reasoning was sanitised with bleach when it was published (minutes.build_content), and
+    # versions are never rewritten: it is shown as it was stored, without a second pass per item.
     return render_template("comments/minutes.html", meeting=meeting, version=version, history=history,
-                           signed=signed, rich=as_markup)
+                           signed=signed, rich=Markup)
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes/versions/<int:number>/changes")
