@@ -16,7 +16,8 @@ def create_item(plan, comments, *, title: str, actor, now: datetime) -> Discussi
     item.comments = list(comments)
     db.session.add(item)
     db.session.flush()
-    audit.record(actor, "discussion.created", item, {"comments": [c.id for c in comments]}, now=now)
+    audit.record(actor, "discussion.created", item,
+                 {"title": item.title, "comments": [c.id for c in comments]}, now=now)
     return item
 
 
@@ -24,5 +25,5 @@ def resolve_item(item: DiscussionItem, *, resolution: str, actor, now: datetime)
     """Record the committee's resolution on an item."""
     item.resolution, item.resolved_at = clean_text(resolution, multiline=True), now
     db.session.flush()
-    audit.record(actor, "discussion.resolved", item, {"resolution": item.resolution}, now=now)
+    audit.record(actor, "discussion.resolved", item, {"title": item.title, "resolution": item.resolution}, now=now)
     return item

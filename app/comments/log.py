@@ -61,7 +61,7 @@ def _add(meeting, source, case, name, organisation, text, *, actor, now, **extra
                       search_text=search_key(text, organisation), **extra)
     db.session.add(comment)
     db.session.flush()
-    audit.record(actor, f"comment.{source}_recorded", comment, {"meeting_id": meeting.id,
+    audit.record(actor, f"comment.{source}_recorded", comment, {"title": comment.label, "meeting_id": meeting.id,
                                                                   "case_id": comment.case_id}, now=now)
     return comment
 
@@ -100,7 +100,8 @@ def split_comment(comment: Comment, text: str, *, actor, now: datetime) -> list[
                             recorded_by_id=getattr(actor, "id", None)))
         db.session.add(made[-1])
     db.session.flush()
-    audit.record(actor, "comment.split", comment, {"parts": len(parts), "ids": [c.id for c in made]}, now=now)
+    audit.record(actor, "comment.split", comment,
+                 {"title": f"#{comment.id}", "parts": len(parts), "ids": [c.id for c in made]}, now=now)
     return made
 
 
@@ -114,7 +115,8 @@ def update_comment(comment: Comment, *, topic: str, redacted_text: str | None, c
     comment.confidential = confidential
     if redacted != comment.redacted_text:
         # The original stays for staff; the audit keeps both versions of what the public reads.
-        audit.record(actor, "comment.redacted", comment, {"before": comment.public_text, "after": redacted
+        audit.record(actor, "comment.redacted", comment,
+                     {"title": f"#{comment.id}", "before": comment.public_text, "after": redacted
                                                           or comment.text}, now=now)
         comment.redacted_text = redacted
     comment.search_text = search_key(comment.public_text, comment.organisation)
@@ -122,5 +124,6 @@ def update_comment(comment: Comment, *, topic: str, redacted_text: str | None, c
         submission = db.session.get(Submission, comment.submission_id)
         submission.confidential = confidential or submission.confidential
     db.session.flush()
-    audit.record(actor, "comment.changed", comment, {"before": before, "topic": comment.topic}, now=now)
+    audit.record(actor, "comment.changed", comment,
+                 {"title": f"#{comment.id}", "before": before, "topic": comment.topic}, now=now)
     return comment

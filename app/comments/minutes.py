@@ -78,7 +78,8 @@ def set_resolution(meeting, case_id: int | None, text: str, *, actor, now: datet
         db.session.add(row)
     row.text = clean_text(text, multiline=True)
     db.session.flush()
-    audit.record(actor, "minutes.resolution_set", row, {"meeting_id": meeting.id, "case_id": case_id}, now=now,
+    audit.record(actor, "minutes.resolution_set", row,
+                 {"title": meeting.title, "meeting_id": meeting.id, "case_id": case_id}, now=now,
                  organizer_id=meeting.organizer_id)
     return row
 
@@ -123,7 +124,7 @@ def publish_minutes(meeting, *, members: str, agencies: str, note: str = "", act
     publish_responses([c.response for c in comments], actor=actor, now=now)
     db.session.flush()
     audit.record(actor, "minutes.published" if latest is None else "minutes.corrected", version,
-                 {"meeting_id": meeting.id, "number": version.number}, now=now)
+                 {"title": meeting.title, "meeting_id": meeting.id, "number": version.number}, now=now)
     return version
 
 

@@ -87,7 +87,8 @@ def _create(plan, cleaned: dict, *, channel: str, received_at: datetime, now: da
                       recorded_by_id=getattr(actor, "id", None))
     db.session.add(comment)
     db.session.flush()
-    audit.record(actor, "comment.opinion_received", submission, {"receipt": submission.receipt, "channel": channel},
+    audit.record(actor, "comment.opinion_received", submission,
+                 {"title": submission.receipt, "receipt": submission.receipt, "channel": channel},
                  now=now)
     return submission
 

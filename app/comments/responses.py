@@ -49,7 +49,8 @@ def draft_response(comment: Comment, *, decision: str, reasoning: str, plan_sect
     response.plan_section = clean_text(plan_section)[:200]
     response.template_id, response.drafted_by_id, response.drafted_at = template_id, actor.id, now
     _flush_or_stale()
-    audit.record(actor, "response.drafted", response, {"comment_id": comment.id, "decision": decision}, now=now)
+    audit.record(actor, "response.drafted", response,
+                 {"title": f"#{comment.id}", "comment_id": comment.id, "decision": decision}, now=now)
     return response
 
 
@@ -70,7 +71,8 @@ def approve_response(response: Response, *, version: int | None = None, actor, n
         raise RuleViolation(problems)
     response.status, response.approved_by_id, response.approved_at = APPROVED, actor.id, now
     _flush_or_stale()
-    audit.record(actor, "response.approved", response, {"comment_id": response.comment_id}, now=now)
+    audit.record(actor, "response.approved", response,
+                 {"title": f"#{response.comment_id}", "comment_id": response.comment_id}, now=now)
     return response
 
 
@@ -80,7 +82,8 @@ def return_to_draft(response: Response, *, actor, now: datetime) -> Response:
         raise RuleViolation.one("status", "response_not_approved")
     response.status, response.approved_by_id, response.approved_at = DRAFT, None, None
     _flush_or_stale()
-    audit.record(actor, "response.returned", response, {"comment_id": response.comment_id}, now=now)
+    audit.record(actor, "response.returned", response,
+                 {"title": f"#{response.comment_id}", "comment_id": response.comment_id}, now=now)
     return response
 
 
@@ -92,7 +95,8 @@ def publish_responses(responses, *, actor, now: datetime) -> int:
             continue
         response.status, response.published_at = PUBLISHED, now
         count += 1
-        audit.record(actor, "response.published", response, {"comment_id": response.comment_id}, now=now)
+        audit.record(actor, "response.published", response,
+                     {"title": f"#{response.comment_id}", "comment_id": response.comment_id}, now=now)
         send_answer_published(response.comment, now=now)
     _flush_or_stale()
     return count
@@ -162,6 +166,6 @@ def set_response_days(organizer_id: int, days: int | None, *, actor, now: dateti
     settings = settings_for(organizer_id)
     before, settings.response_days = settings.response_days, days
     db.session.flush()
-    audit.record(actor, "comment.deadline_set", settings, {"before": before, "days": days}, now=now,
+    audit.record(actor, "comment.deadline_set", settings, {"title": str(days), "before": before, "days": days}, now=now,
                  organizer_id=organizer_id)
     return settings

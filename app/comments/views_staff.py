@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..accounts.access import require, scoped_or_404
+from ..accounts.access import may, require, scoped_or_404
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import form_status, refuse, submit
@@ -117,7 +117,8 @@ def bulk(plan_id):
     plan, now = _plan(plan_id), utcnow()
     form = BulkForm()
     form.template_id.choices = options([("", "")])
-    action, selected = request.form.get("action", "draft"), _selected(plan)
+    default = "draft" if may(current_user, "response.draft", plan.organizer_id) else "approve"
+    action, selected = request.form.get("action") or default, _selected(plan)
     try:
         if action == "approve":
             require("response.approve", plan.organizer_id)
