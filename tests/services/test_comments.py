@@ -249,3 +249,16 @@ def test_deadlines_count_missing_and_overdue_per_plan(app):
     assert old.comments[0].id != fresh.comments[0].id
     with pytest.raises(RuleViolation):
         responses.set_response_days(plan.organizer_id, 0, actor=planner, now=factories.now())
+
+
+def test_discussion_items_group_comments_and_record_the_committees_resolution_P5(app):
+    from app.comments.discussion import create_item, resolve_item
+    plan = exhibited_plan()
+    staff = factories.staff("planner", plan.organizer)
+    comments = [opinion(plan, text=f"農地意見 {n}").comments[0] for n in range(3)]
+    item = create_item(plan, comments[:2], title="農業發展地區劃設", actor=staff, now=factories.now())
+    resolve_item(item, resolution="維持原草案，請補充說明。", actor=staff, now=factories.now())
+    assert [c.id for c in item.comments] == [c.id for c in comments[:2]]
+    assert item.resolution == "維持原草案，請補充說明。" and item.resolved_at is not None
+    with pytest.raises(RuleViolation):
+        create_item(plan, [], title="空的", actor=staff, now=factories.now())

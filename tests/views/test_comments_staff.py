@@ -158,3 +158,32 @@ def test_the_dashboard_counts_missing_and_overdue(app, own_user_per_request):
     assert page.status_code == 200 and plan.name in text_of(page)
     assert client_as(app, people["secretariat"]).post("/staff/comments/", data={"response_days": "0"}).status_code == 400
     assert client_as(app, people["secretariat"]).post("/staff/comments/", data={"response_days": "14"}).status_code == 302
+
+
+def test_published_minutes_export_as_pdf_odt_ods_and_csv_with_their_rows(app, own_user_per_request):
+    import re as _re
+
+    from odf import teletype
+    from odf.opendocument import load
+    from odf.table import TableCell
+    from odf.text import P
+    from pypdf import PdfReader
+
+    from app.comments.minutes import publish_minutes
+    meeting = factories.open_meeting(cases=1)
+    planner, approver = factories.staff("planner", meeting.organizer), factories.staff("secretariat", meeting.organizer)
+    answered(oral(meeting, case_id=meeting.cases[0].id, text="海岸地區應劃為保育區。"), planner, approver,
+             reasoning="<p>參採，劃入國土保育地區。</p>")
+    publish_minutes(meeting, members="甲委員", agencies="農業部", actor=approver, now=factories.now())
+    factories.commit()
+    client = app.test_client()
+    cells = [teletype.extractText(c) for c in load(io.BytesIO(client.get(
+        f"/meetings/{meeting.id}/minutes.ods").get_data())).getElementsByType(TableCell)]
+    assert "海岸地區應劃為保育區。" in cells and "參採，劃入國土保育地區。" in cells
+    odt = load(io.BytesIO(client.get(f"/meetings/{meeting.id}/minutes.odt").get_data()))
+    assert any("甲委員" in teletype.extractText(p) for p in odt.getElementsByType(P))
+    csv_text = client.get(f"/meetings/{meeting.id}/minutes.csv").get_data().decode("utf-8-sig")
+    assert "海岸地區應劃為保育區。" in csv_text
+    pdf = PdfReader(io.BytesIO(client.get(f"/meetings/{meeting.id}/minutes.pdf").get_data()))
+    assert "海岸地區" in _re.sub(r"\s+", "", "".join(page.extract_text() for page in pdf.pages))
+    assert client.get(f"/meetings/{meeting.id}/minutes/print").status_code == 200
