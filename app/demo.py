@@ -6,6 +6,7 @@ from sqlalchemy import delete
 from werkzeug.datastructures import FileStorage
 
 from .accounts.services import create_staff
+from .comments.demo import load_comments_demo
 from .dayof.demo import load_day_of_demo
 from .extensions import db
 from .materials.services import attach_material
@@ -245,4 +246,5 @@ def load_demo_data(*, now: datetime) -> dict:
                             now=now)
         if user.is_admin:
             user.totp_secret = DEMO_TOTP_SECRET
+    load_comments_demo(plans, made, now=now)
     return {"organizers": len(orgs), "plans": len(plans), "meetings": len(made), "staff accounts": len(DEMO_STAFF)}

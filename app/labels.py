@@ -174,6 +174,25 @@ LABELS = {
         "dayof.sign_in_undone": _l("Undid a sign-in at the desk"),
         "dayof.passed_over": _l("Passed over a speaker absent when their case was called"),
         "dayof.place_given": _l("Gave an absent speaker's place to a waitlisted person who is present"),
+
+        # comments and their answers (issue 11)
+        "comment.opinion_received": _l("Received a written opinion"),
+        "comment.oral_recorded": _l("Logged an oral comment"),
+        "comment.statement_recorded": _l("Logged a statement handed in"),
+        "comment.split": _l("Split a comment into several"),
+        "comment.redacted": _l("Removed personal data from a comment's public text"),
+        "comment.changed": _l("Changed a comment's topic or confidentiality"),
+        "comment.deadline_set": _l("Set the response deadline"),
+        "response.drafted": _l("Drafted a response"),
+        "response.approved": _l("Approved a response"),
+        "response.returned": _l("Returned a response to draft"),
+        "response.published": _l("Published a response"),
+        "response.template_saved": _l("Saved a response template"),
+        "minutes.resolution_set": _l("Recorded a resolution"),
+        "minutes.published": _l("Published the minutes"),
+        "minutes.corrected": _l("Published a correction of the minutes"),
+        "discussion.created": _l("Created a discussion item"),
+        "discussion.resolved": _l("Recorded a discussion item's resolution"),
     },
 }
 
@@ -236,6 +255,25 @@ AUDIT_SENTENCES = {
     "dayof.sign_in_undone": _l("%(name)s's sign-in at the desk was undone"),
     "dayof.passed_over": _l("%(name)s was passed over, absent when their case was called"),
     "dayof.place_given": _l("%(name)s was given the place of an absent speaker"),
+
+    # comments and their answers (issue 11)
+    "comment.opinion_received": _l("A written opinion was received: %(name)s"),
+    "comment.oral_recorded": _l("An oral comment was logged: %(name)s"),
+    "comment.statement_recorded": _l("A statement handed in was logged: %(name)s"),
+    "comment.split": _l("The comment %(name)s was split into several"),
+    "comment.redacted": _l("Personal data was removed from the public text of the comment %(name)s"),
+    "comment.changed": _l("The topic or confidentiality of the comment %(name)s was changed"),
+    "comment.deadline_set": _l("The response deadline was set (%(name)s)"),
+    "response.drafted": _l("A response to %(name)s was drafted"),
+    "response.approved": _l("A response to %(name)s was approved"),
+    "response.returned": _l("A response to %(name)s was returned to draft"),
+    "response.published": _l("A response to %(name)s was published"),
+    "response.template_saved": _l("The response template “%(name)s” was saved"),
+    "minutes.resolution_set": _l("A resolution was recorded (%(name)s)"),
+    "minutes.published": _l("Minutes were published (%(name)s)"),
+    "minutes.corrected": _l("A correction of the minutes was published (%(name)s)"),
+    "discussion.created": _l("The discussion item %(name)s was created"),
+    "discussion.resolved": _l("The resolution on the discussion item %(name)s was recorded"),
 }
 UNKNOWN_AUDIT_SENTENCE = _l("A change to “%(name)s” was recorded")
 UNNAMED_RECORD = _l("a record no longer on file")

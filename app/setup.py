@@ -172,6 +172,11 @@ def register_blueprints(app):
     app.url_map.converters["int"] = IdConverter  # Werkzeug's documented way to redefine a converter
     from .accounts.views import bp as accounts_bp
     from .accounts.views_staff import bp as organization_bp
+    from .comments.views_exports import bp as comments_exports_bp
+    from .comments.views_minutes import bp as comments_minutes_bp
+    from .comments.views_minutes_staff import bp as comments_minutes_staff_bp
+    from .comments.views_public import bp as comments_bp
+    from .comments.views_staff import bp as comments_staff_bp
     from .health import bp as health_bp
     from .materials.views import bp as materials_bp
     from .meetings.views_calendar import bp as calendar_bp
@@ -188,7 +193,8 @@ def register_blueprints(app):
     from .site_pages import bp as site_bp
     for blueprint in (public_bp, meetings_bp, calendar_bp, plans_bp, materials_bp, accounts_bp,
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
-                      desk_bp, groups_bp, health_bp, applicant_bp, site_bp):
+                      desk_bp, groups_bp, health_bp, applicant_bp, site_bp, comments_bp, comments_minutes_bp,
+                      comments_exports_bp, comments_staff_bp, comments_minutes_staff_bp):
         app.register_blueprint(blueprint)
     # The day of the meeting: the sign-in desk, the course console and the public display (issue 10).
     from .dayof import console_views, desk_views, display_views

@@ -23,6 +23,7 @@
 
 Environment knobs: BENCH_DATABASE (portal_bench), BENCH_ROUNDS (5), BENCH_SECONDS (8),
 BENCH_CONNECTIONS (8), BENCH_CALENDAR_RUNS (7), BENCH_BURST (1: then run the registration burst),
+BENCH_COMMENTS (1: run benchmarks/minutes.py and benchmarks/adoption.py, issue 11),
 BENCH_NOISY_REPEATS (2: repeats of a pair of runs disturbed by another program), BENCH_QUIET_WAIT
 (120: seconds to wait for other CPU users to finish), BENCH_GUNICORN_OPTIONS (worker options),
 BENCH_APP_DIR (serve the portal from another work tree). Every server started is stopped, even on
@@ -312,6 +313,9 @@ def main() -> int:
     if noisy_pairs:
         print(f"\nWARNING: {noisy_pairs} pair(s) of runs stayed noisy after two repeats (another program used the "
               "CPU); the ratios are still side by side, but rerun on a quiet machine for clean absolute figures.")
+    for script in ("minutes.py", "adoption.py") if env_int("BENCH_COMMENTS", 1) else ():  # issue 11, each vs bare
+        print("\n" + "=" * 100, flush=True)
+        ok = subprocess.run([sys.executable, script], cwd=ROOT / "benchmarks").returncode == 0 and ok
     if not env_int("BENCH_BURST", 1):
         return 0 if ok else 1
     print("\n" + "=" * 100, flush=True)

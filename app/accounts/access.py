@@ -10,6 +10,9 @@ PERMISSIONS = {
     "profile.manage": {"admin", "secretariat"},
     "staff.manage": {"admin"},
     "registration.manage": {"admin", "secretariat"},  # the desk: applications, claims, caps, suspensions
+    "comment.manage": {"admin", "secretariat", "planner"},  # the comment log, opinions on paper, minutes
+    "response.draft": {"admin", "planner"},  # P2: a planner drafts the answer to a comment
+    "response.approve": {"admin", "secretariat", "planner"},  # P2: someone else approves it
 }
 
 

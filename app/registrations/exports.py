@@ -1,12 +1,13 @@
 """A meeting's applications as a spreadsheet for the secretariat: CSV (UTF-8 with BOM, for Excel)
-and OpenDocument (.ods, for LibreOffice), written by hand so no dependency is needed."""
+and OpenDocument (.ods, for LibreOffice), written with odfpy."""
 import csv
 import io
 import re
-import zipfile
-from xml.sax.saxutils import escape, quoteattr
 
 from flask_babel import lazy_gettext as _l
+from odf.opendocument import OpenDocumentSpreadsheet
+from odf.table import Table, TableCell, TableColumn, TableRow
+from odf.text import P
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -105,50 +106,30 @@ def to_csv(rows: list[list]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
- <manifest:file-entry manifest:full-path="/" manifest:version="1.2" manifest:media-type="{mimetype}"/>
- <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
-</manifest:manifest>
-"""
-
-_CONTENT_HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-    '<office:body><office:spreadsheet>')
-_CONTENT_TAIL = "</office:spreadsheet></office:body></office:document-content>"
-
-
-def _xml_text(value) -> str:
-    return escape(_NOT_XML.sub("", str(value)))
-
-
-def _cell(value) -> str:
-    if value is None or value == "":
-        return "<table:table-cell/>"
+def _cell(value) -> TableCell:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (f'<table:table-cell office:value-type="float" office:value="{value}">'
-                f"<text:p>{value}</text:p></table:table-cell>")
-    lines = "".join(f"<text:p>{_xml_text(line)}</text:p>" for line in str(value).split("\n"))
-    return f'<table:table-cell office:value-type="string">{lines}</table:table-cell>'
-
-
-def content_xml(rows: list[list], sheet_name: str) -> str:
-    """The spreadsheet's content.xml: one table, one row per list, text as strings and numbers as floats."""
-    width = max((len(row) for row in rows), default=1)
-    body = "".join("<table:table-row>" + "".join(_cell(v) for v in row) + "</table:table-row>" for row in rows)
-    return (f"{_CONTENT_HEAD}<table:table table:name={quoteattr(_NOT_XML.sub('', sheet_name)[:31])}>"
-            f'<table:table-column table:number-columns-repeated="{width}"/>{body}</table:table>{_CONTENT_TAIL}')
+        cell = TableCell(valuetype="float", value=value)
+        cell.addElement(P(text=str(value)))
+        return cell
+    cell = TableCell(valuetype="string") if value not in (None, "") else TableCell()
+    for line in ("" if value is None else str(value)).split("\n") if value not in (None, "") else []:
+        cell.addElement(P(text=_NOT_XML.sub("", line)))
+    return cell
 
 
 def to_ods(rows: list[list], sheet_name: str) -> bytes:
-    """The rows as an OpenDocument spreadsheet: `mimetype` first and uncompressed, as the format requires."""
+    """The rows as an OpenDocument spreadsheet (CNS 15251), written with odfpy: text as strings, numbers
+    as floats, one table named `sheet_name`."""
+    document = OpenDocumentSpreadsheet()
+    table = Table(name=_NOT_XML.sub("", sheet_name)[:31] or "Sheet1")
+    width = max((len(row) for row in rows), default=1)
+    table.addElement(TableColumn(numbercolumnsrepeated=width))
+    for row in rows:
+        table_row = TableRow()
+        for value in row:
+            table_row.addElement(_cell(value))
+        table.addElement(table_row)
+    document.spreadsheet.addElement(table)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml", _MANIFEST.format(mimetype=ODS_MIMETYPE),
-                         compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("content.xml", content_xml(rows, sheet_name), compress_type=zipfile.ZIP_DEFLATED)
+    document.write(buffer)
     return buffer.getvalue()
