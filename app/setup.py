@@ -157,11 +157,14 @@ def register_blueprints(app):
     from .registrations.views_groups import bp as groups_bp
     from .registrations.views_public import bp as registrations_bp
     from .registrations.views_staff import bp as desk_bp
+    from .stakeholders.views_public import bp as subscriptions_bp
+    app.register_blueprint(subscriptions_bp)
     for blueprint in (public_bp, meetings_bp, calendar_bp, plans_bp, materials_bp, accounts_bp,
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
                       desk_bp, groups_bp):
         app.register_blueprint(blueprint)
     from .registrations import receivers  # noqa: F401  (connects: applications follow their meetings' signals)
+    from .stakeholders import receivers as notice_receivers  # noqa: F401  (after registrations': one mail each)
 
 
 def register_cli(app):
