@@ -159,6 +159,10 @@ def register_blueprints(app):
     from .registrations.views_staff import bp as desk_bp
     from .stakeholders.views_public import bp as subscriptions_bp
     app.register_blueprint(subscriptions_bp)
+    from .stakeholders.views_staff import bp as directory_bp
+    app.register_blueprint(directory_bp)
+    from .stakeholders.views_notices import bp as notices_bp
+    app.register_blueprint(notices_bp)
     for blueprint in (public_bp, meetings_bp, calendar_bp, plans_bp, materials_bp, accounts_bp,
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
                       desk_bp, groups_bp):

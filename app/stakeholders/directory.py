@@ -172,3 +172,31 @@ def merge_organisations(duplicate: Organisation, kept: Organisation, *, actor, n
 def normalised_email(address: str) -> str:
     """The identity of an address as the directory stores it."""
     return normalise_email(address)
+
+
+def save_organisation(organisation: Organisation | None, organizer_id: int, values: dict, *, actor,
+                      now: datetime) -> Organisation:
+    """Create or edit an organisation with its contacts and follows (replaced by those given)."""
+    created = organisation is None
+    if created:
+        organisation = new_organisation(organizer_id, values["name"], now=now, kind=values["kind"])
+    before = {"name": organisation.name, "kind": organisation.kind, "standing": organisation.standing,
+              "contacts": sorted(c.email for c in organisation.contacts)}
+    organisation.name, organisation.name_key = values["name"].strip(), normalise_name(values["name"])
+    organisation.kind, organisation.standing, organisation.note = values["kind"], values["standing"], values["note"]
+    kept = {c.email_key: c for c in organisation.contacts}
+    organisation.contacts = []
+    for item in values["contacts"]:
+        key = normalise_email(item["email"])
+        contact = kept.pop(key, None) or Contact(email_key=key)
+        contact.email, contact.name, contact.role, contact.phone = (item["email"], item["contact"], item["role"],
+                                                                    item["phone"])
+        organisation.contacts.append(contact)
+    organisation.follows = [Follow(kind=k, value=v) for k, v in dict.fromkeys(values["follows"])]
+    organisation.updated_at = now
+    db.session.flush()
+    after = {"name": organisation.name, "kind": organisation.kind, "standing": organisation.standing,
+             "contacts": sorted(c.email for c in organisation.contacts)}
+    changed = {k: [before[k], after[k]] for k in after if created or before[k] != after[k]}
+    audit.record(actor, "directory.created" if created else "directory.updated", organisation, changed, now=now)
+    return organisation

@@ -135,7 +135,7 @@ def feed():
     """The notices as an Atom feed, with the subscription's filters (?county=…&kind=…&plan=…)."""
     filters = queries.feed_filters(request.args)
     entries = queries.feed_notices(filters)
-    body = render_template("subscriptions/feed.atom", entries=entries, filters=filters,
+    body = render_template("subscriptions/feed_atom.html", entries=entries, filters=filters,
                            updated=entries[0][0].created_at if entries else None)
     response = current_app.response_class(body, mimetype="application/atom+xml")
     response.headers["Cache-Control"] = "public, max-age=300"
