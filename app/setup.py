@@ -180,5 +180,7 @@ def register_cli(app):
     app.cli.add_command(create_staff_command)
     app.cli.add_command(purge_personal_data_command)
     app.cli.add_command(outbox_group)
+    from .stakeholders.cli import notices_group
+    app.cli.add_command(notices_group)
     app.cli.add_command(demo_code_command)
     app.cli.add_command(reset_two_factor_command)

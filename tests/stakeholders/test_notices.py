@@ -178,3 +178,24 @@ def test_permanent_failure_is_logged_and_suppresses_later_bulk_but_not_own_appli
     db.session.commit()
     assert send_due(now=make.now()) == (1, 0)
     assert [m["To"] for m in smtp.wait_for(1)] == ["gone@example.tw"]
+
+
+def test_registration_opened_is_announced_once_by_the_due_command(make, db, runner):
+    org = make.organizer()
+    subscriber(db, "ming@example.tw", county=org.county_code)
+    make.open_meeting(org)
+    db.session.commit()
+    assert "1 registration-opened" in runner.invoke(args=["notices", "due"]).output
+    assert "0 registration-opened" in runner.invoke(args=["notices", "due"]).output
+    assert db.session.scalar(select(Notice.recipients).where(Notice.kind == "registration_open")) == 1
+
+
+def test_minutes_published_signal_writes_a_notice_pointing_to_the_minutes(make, db):
+    from app.meetings import signals
+    org = make.organizer()
+    subscriber(db, "ming@example.tw", county=org.county_code)
+    meeting = make.meeting(org)
+    signals.minutes_published.send(meeting, now=make.now(), actor=None, url="https://example.tw/minutes/1")
+    db.session.commit()
+    notice = db.session.scalar(select(Notice).where(Notice.kind == "minutes"))
+    assert notice.recipients == 1 and "https://example.tw/minutes/1" in notice.body
