@@ -33,10 +33,12 @@ def personalise(address: str) -> tuple[str, dict]:
     return _personaliser[0](address)
 
 
-def is_suppressed(address: str) -> bool:
-    """Whether bulk mail to the address is suppressed (it bounced, or its owner unsubscribed)."""
-    key = normalise_email(address)
-    return db.session.scalar(select(SuppressedAddress.id).where(SuppressedAddress.email_key == key)) is not None
+def suppressed_among(addresses) -> set[str]:
+    """The identities (email_key) of those addresses that are suppressed, in one query."""
+    keys = {normalise_email(address) for address in addresses}
+    if not keys:
+        return set()
+    return set(db.session.scalars(select(SuppressedAddress.email_key).where(SuppressedAddress.email_key.in_(keys))))
 
 
 def suppress(address: str, reason: str, *, now: datetime, reply: str = "") -> None:

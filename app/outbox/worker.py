@@ -22,6 +22,7 @@ from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import func, select
 
 from ..extensions import db, mail
+from ..rules.names import normalise_email
 from . import attachments, bulk, claims
 from .models import BOUNCED, FAILED, PENDING, SENT, SUPPRESSED, OutboxMessage
 
@@ -110,7 +111,7 @@ def check_addresses(*addresses):
                                     "would need SMTPUTF8, which this portal does not use")
 
 
-def build_message(row: OutboxMessage, sender: str) -> Message:
+def build_message(row: OutboxMessage, sender: str, memo: dict | None = None) -> Message:
     """The e-mail for one outbox row: its attachments decoded or built now (attachments.later), a
     Message-ID stable across attempts; a bulk row gets its recipient's footer and unsubscribe headers."""
     check_addresses(row.recipient, sender)
@@ -125,7 +126,7 @@ def build_message(row: OutboxMessage, sender: str) -> Message:
     domain = current_app.config["SITE_NAME_DOMAIN"]
     message.msgId = f"<outbox.{row.id}.{int(row.created_at.timestamp())}@{domain}>"
     for item in row.attachments or []:
-        message.attach(item["filename"], item["content_type"], attachments.content(item))
+        message.attach(item["filename"], item["content_type"], attachments.content(item, memo))
     return message
 
 
@@ -146,28 +147,39 @@ def _record_failure(row: OutboxMessage, error: Exception, *, now: datetime, perm
         row.status, row.next_attempt_at = PENDING, now + retry_delay(row.attempts)
 
 
-def _refused(row: OutboxMessage, error: Exception, *, now: datetime):
-    """A 5xx reply fails the message for good and suppresses the address for later bulk mail; a 4xx
-    or a network error is retried later (back-off)."""
+def _refused(row: OutboxMessage, error: Exception, *, now: datetime) -> bool:
+    """A 5xx reply fails the message for good and suppresses the address for later bulk mail (True); a
+    4xx or a network error is retried later (back-off)."""
     code = smtp_code(error)
     permanent = code is not None and 500 <= code < 600
     _record_failure(row, error, now=now, permanent=permanent)
     if permanent:
         bulk.suppress(row.recipient, BOUNCED, now=now, reply=row.last_error)
+    return permanent
 
 
-def _send_one(postman: "_Postman", row: OutboxMessage, sender: str, *, now: datetime) -> bool | None:
+class _Batch:
+    """What one round shares: the SMTP connection, the suppressed addresses among its rows (one query),
+    and the attachments built once for all of them."""
+
+    def __init__(self, postman, sender: str, rows):
+        self.postman, self.sender, self.memo = postman, sender, {}
+        self.suppressed = bulk.suppressed_among(row.recipient for row in rows if row.bulk)
+
+
+def _send_one(batch: _Batch, row: OutboxMessage, *, now: datetime) -> bool | None:
     """Send one claimed row; True if sent, False if it failed, None if it was suppressed."""
-    if row.bulk and bulk.is_suppressed(row.recipient):
+    if row.bulk and normalise_email(row.recipient) in batch.suppressed:
         row.status, row.lease_until = SUPPRESSED, None
         return None
     try:
-        postman.send(build_message(row, sender))
+        batch.postman.send(build_message(row, batch.sender, batch.memo))
     except (BadHeaderError, binascii.Error, ValueError, KeyError) as error:
         _record_failure(row, error, now=now, permanent=True)  # a malformed message never improves
         return False
     except (smtplib.SMTPException, OSError) as error:
-        _refused(row, error, now=now)
+        if _refused(row, error, now=now):
+            batch.suppressed.add(normalise_email(row.recipient))
         return False
     row.status, row.sent_at, row.last_error, row.lease_until = SENT, now, "", None
     row.attempts += 1
@@ -182,14 +194,18 @@ def send_due(*, now: datetime, limit: int = 50) -> tuple[int, int]:
     postman, sent, failed = _Postman(settings, current_app.config["MAIL_TIMEOUT"]), 0, 0
     claims.recover_expired(now)
     rows = claims.claim_due(now, limit)
+    session = db.session()
+    session.expire_on_commit = False  # the claimed rows stay loaded: no reload after each commit
     try:
+        batch = _Batch(postman, settings.default_sender, rows)
         for row in rows:
             row.attempt_started_at = now
             db.session.commit()  # also commits the previous row's outcome
-            outcome = _send_one(postman, row, settings.default_sender, now=now)
+            outcome = _send_one(batch, row, now=now)
             sent, failed = sent + (outcome is True), failed + (outcome is False)
         db.session.commit()
     finally:
+        session.expire_on_commit = True
         db.session.rollback()
         claims.release(rows)  # rows never attempted after an unexpected error
         postman.close()

@@ -115,5 +115,5 @@ def stored_ics(notice_id: int) -> bytes:
     return ics.encode()
 
 
-attachments.register("notice_ics", stored_ics)
+attachments.register("notice_ics", stored_ics, lasting=True)  # a notice's .ics never changes
 
