@@ -10,6 +10,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..meetings.models import SuggestedAttendance
 from ..meetings.staff_pages import managed_meeting
+from ..params import MAX_ID
 from . import directory, queries
 from .announcement import ODT_MIMETYPE, announcement, announcement_odt
 from .forms_staff import ManualNoticeForm
@@ -100,7 +101,8 @@ def link_attendance(meeting_id, attendance_id):
     """W3: tie a suggested attendance to the directory's organisation it invites."""
     meeting = managed_meeting(meeting_id)
     attendance = db.session.get(SuggestedAttendance, attendance_id)
-    organisation = db.session.get(Organisation, request.form.get("organisation_id", type=int) or 0)
+    chosen = request.form.get("organisation_id", type=int) or 0
+    organisation = db.session.get(Organisation, chosen) if 0 < chosen <= MAX_ID else None
     if attendance is None or attendance.meeting_id != meeting.id or organisation is None \
             or organisation.organizer_id != meeting.organizer_id:
         abort(404)

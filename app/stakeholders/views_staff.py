@@ -10,7 +10,7 @@ from ..accounts.access import require
 from ..audit import AuditEntry
 from ..dbtypes import utcnow
 from ..extensions import db
-from ..params import page_number
+from ..params import MAX_ID, page_number
 from ..plans.models import Organizer, Plan
 from . import directory, links
 from .forms_staff import ImportForm, OrganisationForm, parse_contacts
@@ -29,7 +29,7 @@ def organizer_id() -> int:
         require("meeting.manage", current_user.organizer_id)
         return current_user.organizer_id
     chosen = request.values.get("organizer", type=int)
-    found = db.session.get(Organizer, chosen) if chosen and chosen < 2**31 else None
+    found = db.session.get(Organizer, chosen) if chosen and 0 < chosen <= MAX_ID else None
     found = found or db.session.scalars(select(Organizer).order_by(Organizer.id)).first()
     if found is None:
         abort(404)
