@@ -158,6 +158,16 @@ LABELS = {
         "registration.flagged": _l("Marked for staff to check who the applicant is"),
         "group.aliased": _l("Marked two names as one group"),
         "group.alias_removed": _l("Undid two names marked as one group"),
+        # Issue 12 (stream notices): the directory, subscriptions and notices.
+        "notice.written": _l("Sent a notice about the meeting"),
+        "directory.created": _l("Added an organisation to the directory"),
+        "directory.updated": _l("Changed an organisation in the directory"),
+        "directory.imported": _l("Imported an organisation into the directory"),
+        "directory.merged": _l("Merged a duplicate organisation"),
+        "directory.attendance_linked": _l("Linked suggested attendance to the directory"),
+        "subscription.confirmed": _l("Confirmed a subscription to notices"),
+        "subscription.changed": _l("Changed a subscription to notices"),
+        "subscription.unsubscribed": _l("Unsubscribed from notices"),
     },
 }
 
@@ -212,6 +222,16 @@ AUDIT_SENTENCES = {
     "suspension.lifted": _l("The suspension of %(name)s was lifted"),
     "group.aliased": _l("“%(name)s” was marked as the same group as another name"),
     "group.alias_removed": _l("“%(name)s” is no longer marked as the same group as another name"),
+    # Issue 12 (stream notices)
+    "notice.written": _l("A notice was sent: “%(name)s”"),
+    "directory.created": _l("“%(name)s” was added to the directory"),
+    "directory.updated": _l("“%(name)s” was changed in the directory"),
+    "directory.imported": _l("“%(name)s” was imported into the directory"),
+    "directory.merged": _l("A duplicate was merged into “%(name)s”"),
+    "directory.attendance_linked": _l("Suggested attendance of the meeting “%(name)s” was linked to the directory"),
+    "subscription.confirmed": _l("The subscription of %(name)s was confirmed"),
+    "subscription.changed": _l("The subscription of %(name)s was changed"),
+    "subscription.unsubscribed": _l("%(name)s unsubscribed from notices"),
 }
 UNKNOWN_AUDIT_SENTENCE = _l("A change to “%(name)s” was recorded")
 UNNAMED_RECORD = _l("a record no longer on file")

@@ -69,8 +69,9 @@ def write_notice(meeting, kind: str, *, now: datetime, actor=None, note: str = "
     db.session.add(notice)
     db.session.flush()
     db.session.info.setdefault(PENDING_KEY, []).append((notice.id, told_at))
-    audit.record(actor, "notice.written", notice, {"kind": kind, "meeting_id": meeting.id},
-                 now=now, organizer_id=meeting.organizer_id)
+    if kind == MANUAL:  # an automatic notice is its own record (the notice row, its outbox rows)
+        audit.record(actor, "notice.written", notice, {"kind": kind, "meeting_id": meeting.id},
+                     now=now, organizer_id=meeting.organizer_id)
     return notice
 
 

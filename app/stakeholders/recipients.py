@@ -90,7 +90,9 @@ def queue_recipients(notice, meeting, *, topic: str, attachments: list, now, tol
             .select_from(chosen.outerjoin(SuppressedAddress, SuppressedAddress.email_key == chosen.c.email_key)))
     columns = ["topic", "recipient", "subject", "body", "attachments", "meeting_id", "status", "attempts",
                "next_attempt_at", "last_error", "created_at", "bulk", "notice_id", "audience", "claim"]
-    return db.session.execute(insert(OutboxMessage).from_select(columns, rows)).rowcount
+    db.session.execute(insert(OutboxMessage.__table__).from_select(columns, rows))
+    # Counted, not the cursor's rowcount: drivers report -1 for INSERT … SELECT through some paths.
+    return db.session.scalar(select(func.count()).where(OutboxMessage.notice_id == notice.id))
 
 
 def preview(meeting, limit: int = 200) -> tuple[int, list]:
