@@ -8,12 +8,14 @@ from .materials.models import Material
 from .meetings.models import Meeting
 from .plans.models import Plan
 from .registrations.models import Application, GroupAlias, Suspension
+from .stakeholders.models import Notice, Organisation, Subscriber
 
 # The column that names each kind of record an entry may point at (staff see full names).
 NAME_COLUMNS = {
     "meetings": Meeting.title, "plans": Plan.name, "applications": Application.name, "users": User.name,
     "materials": Material.title, "suspensions": Suspension.name, "staff_invitations": StaffInvitation.name,
     "group_aliases": GroupAlias.alias_name,
+    "organisations": Organisation.name, "subscribers": Subscriber.email, "notices": Notice.subject,
 }
 
 

@@ -16,6 +16,7 @@ from .plans.models import Organizer, RuleProfile, StandingInvitee
 from .plans.services import create_plan
 from .registrations.services import confirm_application, submit_application
 from .rules.venue import MINISTRY_DEFAULTS
+from .stakeholders.demo import load_demo_directory
 from .timefmt import TAIPEI, to_local
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -247,4 +248,5 @@ def load_demo_data(*, now: datetime) -> dict:
         if user.is_admin:
             user.totp_secret = DEMO_TOTP_SECRET
     load_comments_demo(plans, made, now=now)
-    return {"organizers": len(orgs), "plans": len(plans), "meetings": len(made), "staff accounts": len(DEMO_STAFF)}
+    return {"organizers": len(orgs), "plans": len(plans), "meetings": len(made), "staff accounts": len(DEMO_STAFF),
+            **load_demo_directory(now=now)}

@@ -193,6 +193,17 @@ LABELS = {
         "minutes.corrected": _l("Published a correction of the minutes"),
         "discussion.created": _l("Created a discussion item"),
         "discussion.resolved": _l("Recorded a discussion item's resolution"),
+
+        # Issue 12 (stream notices): the directory, subscriptions and notices.
+        "notice.written": _l("Sent a notice about the meeting"),
+        "directory.created": _l("Added an organisation to the directory"),
+        "directory.updated": _l("Changed an organisation in the directory"),
+        "directory.imported": _l("Imported an organisation into the directory"),
+        "directory.merged": _l("Merged a duplicate organisation"),
+        "directory.attendance_linked": _l("Linked suggested attendance to the directory"),
+        "subscription.confirmed": _l("Confirmed a subscription to notices"),
+        "subscription.changed": _l("Changed a subscription to notices"),
+        "subscription.unsubscribed": _l("Unsubscribed from notices"),
     },
 }
 
@@ -274,6 +285,17 @@ AUDIT_SENTENCES = {
     "minutes.corrected": _l("A correction of the minutes was published (%(name)s)"),
     "discussion.created": _l("The discussion item %(name)s was created"),
     "discussion.resolved": _l("The resolution on the discussion item %(name)s was recorded"),
+
+    # Issue 12 (stream notices)
+    "notice.written": _l("A notice was sent: “%(name)s”"),
+    "directory.created": _l("“%(name)s” was added to the directory"),
+    "directory.updated": _l("“%(name)s” was changed in the directory"),
+    "directory.imported": _l("“%(name)s” was imported into the directory"),
+    "directory.merged": _l("A duplicate was merged into “%(name)s”"),
+    "directory.attendance_linked": _l("Suggested attendance of the meeting “%(name)s” was linked to the directory"),
+    "subscription.confirmed": _l("The subscription of %(name)s was confirmed"),
+    "subscription.changed": _l("The subscription of %(name)s was changed"),
+    "subscription.unsubscribed": _l("%(name)s unsubscribed from notices"),
 }
 UNKNOWN_AUDIT_SENTENCE = _l("A change to “%(name)s” was recorded")
 UNNAMED_RECORD = _l("a record no longer on file")

@@ -6,6 +6,7 @@ from .dayof.models import CommentExtension, MeetingCourse, RecordingNotice, Spea
 from .dayof.signin_models import SignIn  # noqa: F401
 from .materials.models import Material  # noqa: F401
 from .meetings.models import AgendaItem, Meeting, MeetingStatusChange, ReviewCase, RuleDeparture, SuggestedAttendance  # noqa: F401
-from .outbox.models import OutboxMessage  # noqa: F401
+from .outbox.models import OutboxMessage, SuppressedAddress  # noqa: F401
 from .plans.models import Organizer, Plan, RuleProfile, StandingInvitee  # noqa: F401
 from .registrations.models import Application, SpeakingRequest, Suspension  # noqa: F401
+from .stakeholders.models import AttendanceLink, Contact, Follow, Notice, Organisation, Subscriber  # noqa: F401

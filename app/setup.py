@@ -191,6 +191,12 @@ def register_blueprints(app):
     from .registrations.views_public import bp as registrations_bp
     from .registrations.views_staff import bp as desk_bp
     from .site_pages import bp as site_bp
+    from .stakeholders.views_public import bp as subscriptions_bp
+    app.register_blueprint(subscriptions_bp)
+    from .stakeholders.views_staff import bp as directory_bp
+    app.register_blueprint(directory_bp)
+    from .stakeholders.views_notices import bp as notices_bp
+    app.register_blueprint(notices_bp)
     for blueprint in (public_bp, meetings_bp, calendar_bp, plans_bp, materials_bp, accounts_bp,
                       meetings_staff_bp, meeting_parts_bp, plans_staff_bp, organization_bp, registrations_bp,
                       desk_bp, groups_bp, health_bp, applicant_bp, site_bp, comments_bp, comments_minutes_bp,
@@ -203,6 +209,7 @@ def register_blueprints(app):
     from .delivery import register_delivery
     register_delivery(app)  # versioned static files, compression, /favicon.ico (issue 9, items 16-17)
     from .registrations import receivers  # noqa: F401  (connects: applications follow their meetings' signals)
+    from .stakeholders import receivers as notice_receivers  # noqa: F401  (after registrations': one mail each)
 
 
 def register_cli(app):
@@ -222,6 +229,8 @@ def register_cli(app):
     app.cli.add_command(create_staff_command)
     app.cli.add_command(purge_personal_data_command)
     app.cli.add_command(outbox_group)
+    from .stakeholders.cli import notices_group
+    app.cli.add_command(notices_group)
     app.cli.add_command(demo_code_command)
     app.cli.add_command(reset_two_factor_command)
     app.cli.add_command(backup_command)

@@ -140,6 +140,8 @@ def _change_status(meeting, action, *, reason, actor, now, change_details=None, 
     touch(meeting, now)
     if action != PUBLISH:  # W5: everyone registered must be told (the notices stream reads `change` too)
         _ANNOUNCED[action].send(meeting, now=now, change=change)
+    else:  # P10, P11: subscribers and the directory are told
+        signals.meeting_published.send(meeting, now=now, actor=actor)
     audit.record(actor, f"meeting.{target}", meeting,
                  {"from": previous_status, "to": target, "reason": change.reason,
                   "previous_starts_at": change.previous_starts_at, "new_starts_at": change.new_starts_at,

@@ -27,3 +27,12 @@ first_case_added = _signals.signal("first-case-added", doc="""A meeting got its 
 
 case_removing = _signals.signal("case-removing", doc="""A case is about to be removed (the sender is the
 case); a receiver refuses by raising RuleViolation.""")
+
+meeting_published = _signals.signal("meeting-published", doc="""A draft meeting was published: the public
+sees it from now on (P8); subscribers and the directory are told (P10, P11): `now`, `actor`.""")
+
+registration_opened = _signals.signal("registration-opened", doc="""A published meeting's registration
+window opened (W1); sent by `flask notices due` once per meeting: `now`.""")
+
+minutes_published = _signals.signal("minutes-published", doc="""A meeting's minutes were published (the
+comments package sends it): `now`, `actor`, and `url`, where the minutes are read.""")

@@ -1,9 +1,10 @@
-"""Sending the outbox: due messages go out one at a time, each marked in its own transaction.
+"""Sending the outbox: a worker claims a batch under a lease and sends it over one SMTP connection.
 
-A message is marked sent only after the SMTP server accepted it, so a crash in between sends it
-again (at least once, never lost); its Message-ID stays the same on every attempt, so mail
-programs can tell a repeat. On PostgreSQL each message is taken with FOR UPDATE SKIP LOCKED, so
-several workers never send one message twice. SQLite has no row locks: run one worker there.
+Each row's attempt is committed before the message goes to the server, so a worker killed mid-batch
+never causes a second copy: the claims module turns its interrupted row into UNCERTAIN (at most
+once) and gives the rest back. On PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so
+several workers never claim one row. A 4xx reply or a network error is retried with back-off; a
+5xx reply fails the message and suppresses the address for later bulk mail (bulk.py).
 
 The SMTP settings are read from the app's config on every call (not only at `mail.init_app`),
 so a changed MAIL_SERVER or MAIL_PORT — a test's server, a reloaded config — applies at once.
@@ -21,8 +22,9 @@ from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import func, select
 
 from ..extensions import db, mail
-from . import attachments
-from .models import FAILED, PENDING, SENT, OutboxMessage
+from ..rules.names import normalise_email
+from . import attachments, bulk, claims
+from .models import BOUNCED, FAILED, PENDING, SENT, SUPPRESSED, OutboxMessage
 
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
@@ -109,60 +111,103 @@ def check_addresses(*addresses):
                                     "would need SMTPUTF8, which this portal does not use")
 
 
-def build_message(row: OutboxMessage, sender: str) -> Message:
+def build_message(row: OutboxMessage, sender: str, memo: dict | None = None) -> Message:
     """The e-mail for one outbox row: its attachments decoded or built now (attachments.later), a
-    Message-ID stable across attempts."""
+    Message-ID stable across attempts; a bulk row gets its recipient's footer and unsubscribe headers."""
     check_addresses(row.recipient, sender)
-    message = Message(subject=one_line(row.subject), recipients=[row.recipient], body=row.body, sender=sender,
-                      extra_headers={"X-Portal-Topic": one_line(row.topic), "Auto-Submitted": "auto-generated"})
+    headers = {"X-Portal-Topic": one_line(row.topic), "Auto-Submitted": "auto-generated"}
+    body = row.body
+    if row.bulk:
+        footer, extra = bulk.personalise(row.recipient)
+        body = f"{body.rstrip()}\n\n{footer}" if footer else body
+        headers |= {name: one_line(value) for name, value in extra.items()} | {"Precedence": "bulk"}
+    message = Message(subject=one_line(row.subject), recipients=[row.recipient], body=body, sender=sender,
+                      extra_headers=headers)
     domain = current_app.config["SITE_NAME_DOMAIN"]
     message.msgId = f"<outbox.{row.id}.{int(row.created_at.timestamp())}@{domain}>"
     for item in row.attachments or []:
-        message.attach(item["filename"], item["content_type"], attachments.content(item))
+        message.attach(item["filename"], item["content_type"], attachments.content(item, memo))
     return message
 
 
-def _next_due(now: datetime) -> OutboxMessage | None:
-    query = (select(OutboxMessage).where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
-             .order_by(OutboxMessage.id).limit(1))
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return db.session.scalars(query).first()
+def smtp_code(error: Exception) -> int | None:
+    """The SMTP reply code of a refusal: of the (only) refused recipient, or of the command refused."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        return next(iter(error.recipients.values()))[0]
+    return getattr(error, "smtp_code", None)
 
 
 def _record_failure(row: OutboxMessage, error: Exception, *, now: datetime, permanent: bool = False):
     row.attempts += 1
     row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    row.attempt_started_at, row.lease_until = None, None
     if permanent or row.attempts >= MAX_ATTEMPTS:
         row.status = FAILED
     else:
-        row.next_attempt_at = now + retry_delay(row.attempts)
+        row.status, row.next_attempt_at = PENDING, now + retry_delay(row.attempts)
+
+
+def _refused(row: OutboxMessage, error: Exception, *, now: datetime) -> bool:
+    """A 5xx reply fails the message for good and suppresses the address for later bulk mail (True); a
+    4xx or a network error is retried later (back-off)."""
+    code = smtp_code(error)
+    permanent = code is not None and 500 <= code < 600
+    _record_failure(row, error, now=now, permanent=permanent)
+    if permanent:
+        bulk.suppress(row.recipient, BOUNCED, now=now, reply=row.last_error)
+    return permanent
+
+
+class _Batch:
+    """What one round shares: the SMTP connection, the suppressed addresses among its rows (one query),
+    and the attachments built once for all of them."""
+
+    def __init__(self, postman, sender: str, rows):
+        self.postman, self.sender, self.memo = postman, sender, {}
+        self.suppressed = bulk.suppressed_among(row.recipient for row in rows if row.bulk)
+
+
+def _send_one(batch: _Batch, row: OutboxMessage, *, now: datetime) -> bool | None:
+    """Send one claimed row; True if sent, False if it failed, None if it was suppressed."""
+    if row.bulk and normalise_email(row.recipient) in batch.suppressed:
+        row.status, row.lease_until = SUPPRESSED, None
+        return None
+    try:
+        batch.postman.send(build_message(row, batch.sender, batch.memo))
+    except (BadHeaderError, binascii.Error, ValueError, KeyError) as error:
+        _record_failure(row, error, now=now, permanent=True)  # a malformed message never improves
+        return False
+    except (smtplib.SMTPException, OSError) as error:
+        if _refused(row, error, now=now):
+            batch.suppressed.add(normalise_email(row.recipient))
+        return False
+    row.status, row.sent_at, row.last_error, row.lease_until = SENT, now, "", None
+    row.attempts += 1
+    return True
 
 
 def send_due(*, now: datetime, limit: int = 50) -> tuple[int, int]:
-    """Send up to `limit` due pending messages, oldest first; return (sent, failed attempts)."""
+    """Send up to `limit` due pending messages, oldest first, over one SMTP connection; return (sent,
+    failed attempts). Each row's attempt is committed before it is sent, and its outcome with the
+    next row's attempt (claims.py), so a killed worker never causes a second copy."""
     settings = mail.init_mail(current_app.config, current_app.debug, current_app.testing)
     postman, sent, failed = _Postman(settings, current_app.config["MAIL_TIMEOUT"]), 0, 0
+    claims.recover_expired(now)
+    rows = claims.claim_due(now, limit)
+    session = db.session()
+    session.expire_on_commit = False  # the claimed rows stay loaded: no reload after each commit
     try:
-        for _ in range(limit):
-            row = _next_due(now)
-            if row is None:
-                break
-            try:
-                postman.send(build_message(row, settings.default_sender))
-            except (BadHeaderError, binascii.Error, ValueError, KeyError) as error:
-                _record_failure(row, error, now=now, permanent=True)  # a malformed message never improves
-                failed += 1
-            except (smtplib.SMTPException, OSError) as error:
-                _record_failure(row, error, now=now)
-                failed += 1
-            else:
-                row.status, row.sent_at, row.last_error = SENT, now, ""
-                row.attempts += 1
-                sent += 1
-            db.session.commit()
+        batch = _Batch(postman, settings.default_sender, rows)
+        for row in rows:
+            row.attempt_started_at = now
+            db.session.commit()  # also commits the previous row's outcome
+            outcome = _send_one(batch, row, now=now)
+            sent, failed = sent + (outcome is True), failed + (outcome is False)
+        db.session.commit()
     finally:
-        db.session.rollback()  # release the lock of a message left unfinished by an unexpected error
+        session.expire_on_commit = True
+        db.session.rollback()
+        claims.release(rows)  # rows never attempted after an unexpected error
         postman.close()
     return sent, failed
 
@@ -170,4 +215,5 @@ def send_due(*, now: datetime, limit: int = 50) -> tuple[int, int]:
 def counts_by_status() -> dict[str, int]:
     """How many messages are pending, sent and failed."""
     rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
-    return {PENDING: 0, SENT: 0, FAILED: 0} | dict(rows.all())
+    counts = {PENDING: 0, SENT: 0, FAILED: 0} | dict(rows.all())
+    return {status: n for status, n in counts.items() if n or status in (PENDING, SENT, FAILED)}
