@@ -1,7 +1,6 @@
 """Written opinions (P4): taken online during the exhibition (P3), or entered by staff from paper, fax or
 e-mail with a scan; each becomes one comment, which staff may split later."""
 import hashlib
-import os
 import secrets
 from datetime import datetime
 
@@ -10,11 +9,12 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..materials.services import WRITTEN, check_upload, display_filename, upload_folder
+from ..materials.services import WRITTEN, check_upload, display_filename
 from ..rules import Problem
 from ..rules.comments import OPEN, exhibition_state, opinion_problems
 from ..rules.comments import WRITTEN as WRITTEN_SOURCE
 from ..rules.names import clean_text, email_is_sendable
+from ..storage import file_store
 from ..timefmt import to_local
 from ..violations import RuleViolation
 from . import links
@@ -102,11 +102,9 @@ def store_file(submission: Submission, upload, *, is_scan: bool) -> SubmissionFi
     except RuleViolation as refused:  # the problem goes next to this form's own file field
         field = "scan" if is_scan else "files"
         raise RuleViolation([Problem(field, p.code, p.params) for p in refused.problems]) from refused
-    stored = f"{secrets.token_hex(16)}.{ext}"
-    path = os.path.join(upload_folder(), stored)
-    db.session.info.setdefault(WRITTEN, []).append(path)  # removed if the transaction rolls back
-    with open(path, "wb") as out:
-        out.write(data)
+    stored, store = f"{secrets.token_hex(16)}.{ext}", file_store()
+    db.session.info.setdefault(WRITTEN, []).append((store, stored))  # removed if the transaction rolls back
+    store.put(stored, data, content_type)
     record = SubmissionFile(stored_name=stored, original_filename=display_filename(upload.filename, ext),
                             content_type=content_type, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
                             is_scan=is_scan)
