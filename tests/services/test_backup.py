@@ -7,8 +7,10 @@ import tarfile
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
+from xml.etree import ElementTree
 
 import flask_migrate
+import pypdf
 import pytest
 
 from app import create_app
@@ -76,7 +78,7 @@ def _public_pages(app) -> dict[str, tuple[int, bytes]]:
             continue
         response = client.get(path)
         # A form's CSRF token belongs to the visitor's session, not to the data: the one thing set aside.
-        seen[path] = (response.status_code, CSRF_TOKEN.sub(b"csrf", response.get_data()))
+        seen[path] = (response.status_code, _comparable(path, response.get_data()))
         if response.mimetype == "text/html":
             for link in re.findall(r'href="(/[^"#]*)"', response.get_data(as_text=True)):
                 link = link.replace("&amp;", "&")
@@ -103,11 +105,13 @@ def _exports(app) -> dict[str, tuple[int, bytes]]:
 
 
 def _comparable(path: str, body: bytes) -> bytes:
-    """The bytes that carry the data: a spreadsheet's content.xml (its zip stamps the time it was
-    written), a page without its session's CSRF token."""
-    if path.endswith(".ods") and body.startswith(b"PK"):
-        with zipfile.ZipFile(io.BytesIO(body)) as sheet:
-            return sheet.read("content.xml")
+    """The bytes that carry the data: an OpenDocument's content.xml (its zip and meta.xml stamp the time
+    it was written), a PDF's text (its creation date differs), a page without its session's CSRF token."""
+    if body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as document:  # canonical XML: odfpy's namespace order varies
+            return ElementTree.canonicalize(document.read("content.xml").decode()).encode()
+    if body.startswith(b"%PDF") and path.endswith(".pdf") and not path.startswith("/materials/"):
+        return "\f".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages).encode()
     return CSRF_TOKEN.sub(b"csrf", body)
 
 
