@@ -4,9 +4,10 @@ import time
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackError
 
 from ..dbtypes import utcnow
+from ..extensions import db
 from .worker import counts_by_status, send_due
 
 outbox_group = AppGroup("outbox", help="Send queued e-mail and show the outbox.")
@@ -48,8 +49,15 @@ def send_command(loop, interval, limit):
             shutdown.busy = True
             try:
                 handled = _send_once(limit, quiet=True)
-            except OperationalError as error:  # the database busy or restarting: try again next round
-                click.echo(f"outbox: database unavailable, retrying: {error.orig}", err=True)
+            except (OperationalError, InterfaceError, PendingRollbackError) as error:
+                # The database busy or restarting: drop the session (its connection may be dead) and try
+                # again next round; rows claimed meanwhile go back to the queue when their lease ends.
+                click.echo(f"outbox: database unavailable, retrying: {type(error).__name__}", err=True)
+                try:
+                    db.session.rollback()
+                except Exception:  # noqa: BLE001  (a dead connection: the session is discarded anyway)
+                    pass
+                db.session.remove()
                 handled = 0
             shutdown.busy = False
             if handled < limit and not shutdown.requested:  # a full round: more may be due at once

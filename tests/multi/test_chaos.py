@@ -100,7 +100,7 @@ def test_restarting_postgresql_mid_burst_answers_503_recovers_and_loses_no_mail(
     server = chaos.start_portal(url, env["SECRET_KEY"], tmp_path, extra=env)
     sender = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "outbox", "send",
                                "--loop", "--interval", "0.5"], cwd=ROOT, env={**os.environ, **env},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=open(tmp_path / "outbox.log", "wb"))  # noqa: SIM115
     during = {}
 
     def outage():
@@ -123,7 +123,7 @@ def test_restarting_postgresql_mid_burst_answers_503_recovers_and_loses_no_mail(
         deadline = time.monotonic() + 60
         while _unsent(url) and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert _unsent(url) == 0
+        assert _unsent(url) == 0, (tmp_path / "outbox.log").read_text()[-2000:]
     finally:
         sender.terminate()
         sender.wait(10)
