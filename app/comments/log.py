@@ -5,9 +5,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from .. import audit
+from ..dayof.speech_log import speeches_for_meeting
 from ..extensions import db
+from ..registrations.models import Application
 from ..rules import Problem
-from ..rules.comments import ORAL, ORAL_FORMS, STATEMENT
+from ..rules.comments import CONSENTED_SUMMARY, ORAL, ORAL_FORMS, STATEMENT
 from ..rules.names import clean_text
 from ..violations import RuleViolation
 from .models import Comment, Submission
@@ -127,3 +129,24 @@ def update_comment(comment: Comment, *, topic: str, redacted_text: str | None, c
     audit.record(actor, "comment.changed", comment,
                  {"title": f"#{comment.id}", "before": before, "topic": comment.topic}, now=now)
     return comment
+
+
+def import_speeches(meeting, *, actor, now: datetime) -> tuple[int, int]:
+    """Log the day's speeches as oral comments (V14): each speech with a consented summary becomes a comment
+    with that text, once. Returns (logged now, speeches still without text: a written version to be typed
+    in from the paper, or nothing recorded)."""
+    logged = set(db.session.scalars(select(Comment.speech_id).where(Comment.meeting_id == meeting.id,
+                                                                   Comment.speech_id.is_not(None))))
+    added = waiting = 0
+    for speech in speeches_for_meeting(meeting.id):
+        if speech.turn_id in logged:
+            continue
+        if not speech.summary.strip():
+            waiting += 1
+            continue
+        speaker = db.session.get(Application, speech.application_id)
+        record_oral_comment(meeting, text=speech.summary, name=speaker.name, organisation=speaker.organisation,
+                            case_id=speech.case_id, oral_form=CONSENTED_SUMMARY, speech_id=speech.turn_id,
+                            application_id=speech.application_id, actor=actor, now=now)
+        added += 1
+    return added, waiting

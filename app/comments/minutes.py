@@ -2,13 +2,13 @@
 resolution. Publishing is refused while a comment lacks an approved response (P2, P5, P6); a correction
 adds a version and the public sees the history and the changes (P8)."""
 import difflib
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
+from ..dayof.signin import signed_in_application_ids
 from ..extensions import db
 from ..materials.models import MINUTES
 from ..materials.services import attach_material
@@ -20,23 +20,12 @@ from .models import CaseResolution, Comment, MinutesVersion, Response
 from .responses import publish_responses
 from .richtext import sanitise
 
-# Who signed in at a meeting: the day-of helpers provide signed_in_application_ids(meeting_id); until it is
-# connected (set_attendance_source), attendance counts the meeting's confirmed applications.
-_attendance_source: list[Callable[[int], list[int] | None]] = []
-
-
-def set_attendance_source(source: Callable[[int], list[int] | None] | None):
-    """Count attendance from `source(meeting_id)` (application ids signed in); None restores the fallback."""
-    _attendance_source.clear()
-    if source is not None:
-        _attendance_source.append(source)
-
 
 def attendance_counts(meeting) -> dict:
     """Speakers and observers by pool: from the sign-in records where they exist, else confirmed applications."""
     query = select(Application.kind, Application.pool, func.count()).where(Application.meeting_id == meeting.id)
-    signed_in = _attendance_source[0](meeting.id) if _attendance_source else None
-    if signed_in is not None:
+    signed_in = signed_in_application_ids(meeting.id)  # the sign-in desk's records (V2), if it was used
+    if signed_in:
         query = query.where(Application.id.in_(list(signed_in) or [-1]))
         basis = "sign_in"
     else:

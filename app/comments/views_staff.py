@@ -188,6 +188,21 @@ def new_meeting_comment(meeting_id):
                     form_status(form, refused))
 
 
+@bp.post("/meetings/<int:meeting_id>/import-speeches")
+def import_speeches(meeting_id):
+    """Log the day's speeches that have a consented summary as oral comments, each once (V14)."""
+    meeting = scoped_or_404(db.session.get(Meeting, meeting_id))
+    require("comment.manage", meeting.organizer_id)
+    added, waiting = log.import_speeches(meeting, actor=current_user, now=utcnow())
+    db.session.commit()
+    flash(gettext("%(added)s speeches from the day's speech log were added to the comment log.", added=added),
+          "success")
+    if waiting:
+        flash(gettext("%(waiting)s speeches have no summary yet (a written version was handed in, or nothing was "
+                      "noted): log their text below from the paper.", waiting=waiting), "info")
+    return redirect(url_for(".new_meeting_comment", meeting_id=meeting.id))
+
+
 @bp.get("/<int:comment_id>")
 def show(comment_id):
     """One comment: its text (original and redacted), its response and the actions on it."""

@@ -33,6 +33,7 @@ class Speech:
     ended_at: datetime
     written_version: bool
     summary: str
+    turn_id: int = 0  # the speaking turn it came from: the comment log keeps it, so a speech is logged once
 
 
 def _spoken(meeting_id: int) -> list[SpeakingTurn]:
@@ -44,7 +45,7 @@ def _spoken(meeting_id: int) -> list[SpeakingTurn]:
 
 def speeches_for_meeting(meeting_id: int) -> list[Speech]:
     """Every finished speech of the meeting in the order given: the minutes' raw material (V14)."""
-    return [Speech(t.application_id, t.case_key or None, t.started_at, t.ended_at, t.written_version, t.summary)
+    return [Speech(t.application_id, t.case_key or None, t.started_at, t.ended_at, t.written_version, t.summary, t.id)
             for t in _spoken(meeting_id)]
 
 

@@ -9,6 +9,7 @@ from app.audit import AuditEntry
 from app.comments import log, minutes, opinions, responses
 from app.comments.models import Comment, MinutesVersion, Response, Submission
 from app.comments.queries import backlog
+from app.dayof import signin
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.violations import RuleViolation
@@ -223,15 +224,13 @@ def test_published_minutes_publish_the_responses_and_corrections_add_versions_P8
     assert ("-", "決議: 照案通過") in minutes.changes(first, second)
 
 
-def test_attendance_comes_from_the_sign_in_source_when_connected(app):
+def test_attendance_comes_from_the_sign_in_desk_once_it_was_used_V2(app):
     meeting = factories.open_meeting()
     applications = [factories.application(meeting, "observe") for _ in range(3)]
     assert minutes.attendance_counts(meeting) == {"basis": "applications", "counts": {"observe": 3}}
-    minutes.set_attendance_source(lambda meeting_id: [applications[0].id])
-    try:
-        assert minutes.attendance_counts(meeting) == {"basis": "sign_in", "counts": {"observe": 1}}
-    finally:
-        minutes.set_attendance_source(None)
+    clerk = factories.staff("secretariat", meeting.organizer)
+    signin.sign_in(meeting, applications[0], badge="1", actor=clerk, now=factories.now())
+    assert minutes.attendance_counts(meeting) == {"basis": "sign_in", "counts": {"observe": 1}}
 
 
 def test_deadlines_count_missing_and_overdue_per_plan(app):

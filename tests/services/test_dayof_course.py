@@ -306,3 +306,21 @@ def test_every_step_from_every_phase_is_taken_or_refused_and_audited_V8_V12(make
         assert refused.value.problems[0].code in ("course_transition_not_allowed", "no_next_case")
         db.session.rollback()
         assert version(meeting) == before and db.session.query(AuditEntry).count() == audited
+
+
+def test_the_speech_log_becomes_the_comment_log_once_V14_P2(day, db):
+    from app.comments import log as comment_log
+    from app.comments.models import Comment
+    meeting, people, actor, now = day
+    first, second = to_comment(meeting, now, actor)[:2]
+    for turn, summary in ((first, "反對將農地劃出農業發展地區"), (second, "")):
+        turn_act(meeting, turn, mc.START, now, actor)
+        turn_act(meeting, turn, mc.STOP, now + timedelta(seconds=100), actor)
+        committed(queue.record_written(meeting.id, turn.id, version=version(meeting), written_version=not summary,
+                                       summary=summary, now=now, actor=actor))
+    assert comment_log.import_speeches(meeting, actor=actor, now=now) == (1, 1)  # the second gave a written version
+    db.session.commit()
+    [comment] = db.session.scalars(select(Comment).where(Comment.meeting_id == meeting.id)).all()
+    assert (comment.text, comment.case_id, comment.application_id, comment.oral_form) == (
+        "反對將農地劃出農業發展地區", meeting.cases[0].id, people[0].id, "consented_summary")
+    assert comment_log.import_speeches(meeting, actor=actor, now=now) == (0, 1)  # never twice

@@ -152,6 +152,15 @@ def test_oral_comments_are_logged_by_staff(app, own_user_per_request):
     assert (logged.source, logged.oral_form, logged.case_id) == ("oral", "written_version", meeting.cases[0].id)
 
 
+def test_the_button_adds_the_speech_log_and_says_what_is_left_V14(app, own_user_per_request):
+    meeting = factories.open_meeting(cases=1)
+    clerk = factories.staff("secretariat", meeting.organizer)
+    factories.commit()
+    page = client_as(app, clerk).post(f"/staff/comments/meetings/{meeting.id}/import-speeches", follow_redirects=True)
+    assert page.status_code == 200 and "0 speeches from the day's speech log were added" in text_of(page)
+    assert client_as(app, clerk).get(f"/staff/comments/meetings/{meeting.id}/import-speeches").status_code == 405
+
+
 def test_the_dashboard_counts_missing_and_overdue(app, own_user_per_request):
     plan, comment, people = _setup()
     page = client_as(app, people["secretariat"]).get("/staff/comments/")

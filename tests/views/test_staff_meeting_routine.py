@@ -59,6 +59,17 @@ def test_the_published_page_offers_postpone_and_cancel_as_buttons_to_their_own_p
     assert client.get(f"/staff/meetings/{meeting.id}/cancellation").status_code == 200
 
 
+def test_the_published_page_leads_to_the_day_the_notices_and_the_comments(client, counties, sign_in):
+    sign_in(counties.secretariat_a)
+    meeting = counties.published_a
+    body = client.get(f"/staff/meetings/{meeting.id}").get_data(as_text=True)
+    for path in (f"/staff/meetings/{meeting.id}/day/desk", f"/staff/meetings/{meeting.id}/course",
+                 f"/staff/meetings/{meeting.id}/notices", f"/meetings/{meeting.id}/display",
+                 f"/staff/comments/meetings/{meeting.id}/new", f"/staff/comments/meetings/{meeting.id}/minutes"):
+        assert f'href="{path}"' in body, path
+        assert client.get(path).status_code == 200, path
+
+
 def test_publishing_with_gaps_asks_to_confirm_first_and_audits_what_was_missing_P8(client, counties, sign_in):
     sign_in(counties.secretariat_a)
     draft = counties.draft_a
