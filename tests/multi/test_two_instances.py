@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from app import create_app
+from app.accounts.models import User
 from app.accounts.services import create_staff
 from app.dbtypes import utcnow
 from app.extensions import db
@@ -155,3 +156,30 @@ def test_a_registration_burst_split_across_both_keeps_every_rule(cluster):
     assert sum(o.result == "confirmed" for o in outcomes) >= 30
     results = {form["email"]: outcome.result for form, outcome in zip(forms, outcomes, strict=True)}
     assert burst.check_database(cluster["url"], meeting["id"], results) == []
+
+
+def test_the_display_reads_the_same_on_both_instances(cluster):
+    """The day-of display keeps no state in a process: both portals show the same speaker, version and end."""
+    import json
+
+    from app.dayof import course, queue
+    from app.dayof.state import course_of
+    from app.rules import meeting_course as mc
+    meeting = cluster["meeting"]["id"]
+    seeding = create_app({"SQLALCHEMY_DATABASE_URI": cluster["url"]})
+    with seeding.app_context():
+        clerk = db.session.scalars(db.select(User).where(User.email == "clerk@burst.gov.tw")).one()
+        for action in (mc.CALL_CASE, mc.OPEN_COMMENT):
+            course.change_course(meeting, action, version=course_of(meeting).version if course_of(meeting) else 0,
+                                 now=utcnow(), actor=clerk)
+            db.session.commit()
+        first = queue.queue_of(meeting, cluster["meeting"]["cases"][0])[0]
+        queue.act_on_turn(meeting, first.id, mc.START, version=course_of(meeting).version, now=utcnow(), actor=clerk)
+        db.session.commit()
+        db.engine.dispose()
+    shown = [json.loads(Client(cluster[name]).send("GET", f"/meetings/{meeting}/display.json")[1])
+             for name in ("a", "b")]
+    assert shown[0]["version"] == shown[1]["version"] > 0
+    assert shown[0]["speaker"]["name"] == shown[1]["speaker"]["name"]
+    assert abs(shown[0]["speaker"]["ends_at"] - shown[1]["speaker"]["ends_at"]) < 0.01  # from the stored start
+    assert abs(shown[0]["server_time"] - shown[1]["server_time"]) < 1
