@@ -13,9 +13,10 @@ DEPLOY = ROOT / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("portal-*.*"))
 
 
-def test_there_are_units_for_the_web_the_outbox_and_the_daily_purge():
+def test_there_are_units_for_the_web_the_outbox_the_daily_purge_and_the_notices_that_come_due():
     assert {unit.name for unit in UNITS} == {"portal-web.service", "portal-outbox.service",
-                                            "portal-purge.service", "portal-purge.timer"}
+                                            "portal-purge.service", "portal-purge.timer",
+                                            "portal-notices.service", "portal-notices.timer"}
 
 
 def test_systemd_accepts_the_units(tmp_path):
@@ -30,7 +31,8 @@ def test_systemd_accepts_the_units(tmp_path):
     assert "portal-purge.service" in (DEPLOY / "systemd" / "portal-purge.timer").read_text()
 
 
-@pytest.mark.parametrize("unit", ["portal-web.service", "portal-outbox.service", "portal-purge.service"])
+@pytest.mark.parametrize("unit", ["portal-web.service", "portal-outbox.service", "portal-purge.service",
+                                  "portal-notices.service"])
 def test_services_run_as_the_portal_user_with_the_code_read_only(unit):
     text = (DEPLOY / "systemd" / unit).read_text()
     assert "User=portal" in text and "ProtectSystem=strict" in text and "NoNewPrivileges=true" in text
