@@ -12,7 +12,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
     if (!summary) { return; }
-    summary.focus();
+    if (!summary.hasAttribute("data-keep-focus")) { summary.focus(); }
     summary.addEventListener("click", function (event) {
       var link = event.target.closest("a[href^='#']");
       var target = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
