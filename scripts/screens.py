@@ -5,6 +5,10 @@ scripts/screens_security.py does, opens each page in headless Debian Chromium at
 (1280 px) width in Traditional Chinese, and writes full-page PNGs to docs/screens/: the public meeting page,
 the application form refused with its errors, the applicant's private page and the staff meeting page
 (`<page>-phone.png`, `<page>-desktop.png`). `--lang en` takes them in English (named `…-en.png`).
+
+Then the day of the meeting, the comments and the notices (issues 10–12), on the demo's meeting happening
+today and the plan on exhibition: the sign-in desk, the speaking-queue console, the public display, the
+written-opinion form, the adoption-status page, published minutes and the subscription form.
 """
 import argparse
 import sys
@@ -23,6 +27,7 @@ from screens_security import CHROMIUM_ARGS, DESK, HEARING, SIZES, Portal, sign_i
 from app.demo import DEMO_PASSWORD  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.meetings.models import Meeting  # noqa: E402
+from app.plans.models import Plan  # noqa: E402
 
 OUT = ROOT / "docs" / "screens"
 
@@ -68,6 +73,40 @@ def walk(browser, portal: Portal, size: str, lang: str, meeting_id: int, token: 
     staff.context.close()
 
 
+TAICHUNG_DESK = "taichung@demo.landuse.tw"
+
+
+def mission_ids(portal: Portal) -> dict:
+    """The demo's meeting happening today, the plan on exhibition and the meeting with published minutes."""
+    from app.comments.models import MinutesVersion
+    from app.dayof.demo import TITLE as TODAY
+    return {"today": portal.scalar(select(Meeting.id).where(Meeting.title == TODAY)),
+            "plan": portal.scalar(select(Plan.id).where(Plan.exhibition_starts_on.is_not(None)).order_by(Plan.id)),
+            "minutes": portal.scalar(select(MinutesVersion.meeting_id).order_by(MinutesVersion.id))}
+
+
+def walk_mission(browser, portal: Portal, size: str, lang: str, ids: dict):
+    """The day of the meeting (staff and room), a citizen's opinion and its answer, and the mailing list."""
+    visitor = browser.new_context(base_url=portal.url, **SIZES[size]).new_page()
+    visitor.goto(f"/language/{lang}")
+    for name, path in (("display", f"/meetings/{ids['today']}/display"),
+                       ("opinion-form", f"/plans/{ids['plan']}/opinions"),
+                       ("adoption", f"/plans/{ids['plan']}/adoption"),
+                       ("minutes", f"/meetings/{ids['minutes']}/minutes"),
+                       ("subscribe", "/subscribe")):
+        visitor.goto(path)
+        shoot(visitor, name, size, lang)
+    visitor.context.close()
+    staff = browser.new_context(base_url=portal.url, **SIZES[size]).new_page()
+    staff.goto(f"/language/{lang}")
+    sign_in(staff, portal, TAICHUNG_DESK, DEMO_PASSWORD, None)
+    for name, path in (("day-desk", f"/staff/meetings/{ids['today']}/day/desk"),
+                       ("day-console", f"/staff/meetings/{ids['today']}/course")):
+        staff.goto(path)
+        shoot(staff, name, size, lang)
+    staff.context.close()
+
+
 def main():
     """Serve the demo portal and take the screenshots."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -81,8 +120,10 @@ def main():
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
             try:
+                ids = mission_ids(portal)
                 for size in SIZES:
                     walk(browser, portal, size, args.lang, meeting_id, token)
+                    walk_mission(browser, portal, size, args.lang, ids)
             finally:
                 browser.close()
         portal.server.shutdown()
