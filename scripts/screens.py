@@ -81,7 +81,8 @@ def mission_ids(portal: Portal) -> dict:
     from app.comments.models import MinutesVersion
     from app.dayof.demo import TITLE as TODAY
     return {"today": portal.scalar(select(Meeting.id).where(Meeting.title == TODAY)),
-            "plan": portal.scalar(select(Plan.id).where(Plan.exhibition_starts_on.is_not(None)).order_by(Plan.id)),
+            "plan": portal.scalar(select(Plan.id).where(Plan.exhibition_ends_on.is_not(None))
+                                  .order_by(Plan.exhibition_ends_on.desc())),  # the one on exhibition now
             "minutes": portal.scalar(select(MinutesVersion.meeting_id).order_by(MinutesVersion.id))}
 
 

@@ -38,7 +38,7 @@ DECISION_CHOICES = options([("", "")] + list(DECISION_LABELS.items()))
 class OpinionFields(BaseForm):
     """Who sends a written opinion and what it says (P4)."""
 
-    name = StringField(_l("Name"), filters=[_strip], validators=[Length(max=80)],
+    name = StringField(_l("Full name"), filters=[_strip], validators=[Length(max=80)],
                        description=_l("Your name, or leave it empty and give your organisation's name."))
     organisation = StringField(_l("Organisation"), filters=[_strip], validators=[Length(max=120)])
     address = StringField(_l("Address"), filters=[_strip], validators=[Length(max=200)],

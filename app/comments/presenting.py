@@ -1,6 +1,7 @@
 """What the public sees of a comment and its answer (P8): names masked, organisations by name, confidential
 identities withheld, never an address or contact; only published answers."""
 from dataclasses import dataclass
+from datetime import date
 
 from markupsafe import Markup
 
@@ -28,6 +29,11 @@ class PublicRow:
     stored_reasoning: str
     plan_section: str
     answered_at: str
+
+    @property
+    def received_day(self) -> date | None:
+        """The day received, for pages (shown with the ROC year); open data keeps the ISO text."""
+        return date.fromisoformat(self.received_on) if self.received_on else None
 
     @property
     def reasoning(self) -> Markup:

@@ -13,7 +13,7 @@ from ..labels import choices
 class PlanForm(BaseForm):
     """A plan's names, county, stage and statutory dates (P3, P7)."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    name = StringField(_l("Plan name"), validators=[DataRequired(), Length(max=160)])
     name_en = StringField(_l("Name in English"), validators=[Length(max=200)])
     county_code = SelectField(_l("City or county"), choices=[SelectChoice("", _l("National"))]
                               + [SelectChoice(c, zh) for c, zh, _ in COUNTIES])
