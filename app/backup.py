@@ -75,14 +75,19 @@ def _sqlite_path() -> str:
     return db.engine.url.database
 
 
+def _sqlite_copy(source_path: str, target_path: str) -> None:
+    # SQLite's online backup API: a consistent copy while other connections keep writing.
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def _dump(engine: str, target: str) -> None:
     if engine == "sqlite":
-        source, copy = sqlite3.connect(_sqlite_path()), sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _sqlite_copy(_sqlite_path(), target)
         return
     _run("pg_dump", "--format=custom", "--no-owner", "--no-acl", "--file", target)
 
@@ -180,11 +185,6 @@ def restore(archive: str) -> dict:
 def _load(engine: str, dump: str) -> None:
     db.engine.dispose()
     if engine == "sqlite":
-        source, target = sqlite3.connect(dump), sqlite3.connect(_sqlite_path())
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(dump, _sqlite_path())
         return
     _run("pg_restore", "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error", dump)

@@ -122,21 +122,16 @@ def restore_command(archive):
 @with_appcontext
 def store_import_local_command(folder):
     """Copy every file of the local upload folder into the object store (S3_BUCKET); run it again safely."""
-    import hashlib
-    import os
-
-    from .storage import FolderStore, file_store
+    from .storage import FolderStore, file_store, upload_folder
     target = file_store()
     if target.kind != "s3":
         raise click.UsageError("Set S3_BUCKET (and S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY) first: "
                                "the files would be copied onto themselves.")
-    source = FolderStore(folder or current_app.config.get("UPLOAD_FOLDER")
-                         or os.path.join(current_app.instance_path, "uploads"))
+    source = FolderStore(folder or upload_folder(current_app))
     copied = kept = 0
     for key in source.keys():
         data = source.get(key)
-        there = target.get(key)
-        if there is not None and hashlib.sha256(there).digest() == hashlib.sha256(data).digest():
+        if target.get(key) == data:
             kept += 1
             continue
         target.put(key, data, "application/octet-stream")

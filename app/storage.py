@@ -148,6 +148,11 @@ def _s3_client(config):
                           s3={"addressing_style": "path"}))
 
 
+def upload_folder(app) -> str:
+    """The local folder of uploaded files: UPLOAD_FOLDER, else instance/uploads."""
+    return app.config.get("UPLOAD_FOLDER") or os.path.join(app.instance_path, "uploads")
+
+
 SETTINGS = ("S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
             "UPLOAD_FOLDER")
 
@@ -162,7 +167,7 @@ def file_store():
         if config.get("S3_BUCKET"):
             store = S3Store(_s3_client(config), config["S3_BUCKET"], config.get("S3_PREFIX") or "")
         else:
-            store = FolderStore(config.get("UPLOAD_FOLDER") or os.path.join(app.instance_path, "uploads"))
+            store = FolderStore(upload_folder(app))
         cached = (wanted, store)
         app.extensions["file_store"] = cached
     return cached[1]

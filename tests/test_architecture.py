@@ -16,7 +16,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 TIERS = (
     ("rules",),
     ("i18n",),
-    ("config", "extensions", "dbtypes", "params", "counties", "timefmt", "urls", "requestlog", "storage"),
+    ("config", "extensions", "dbtypes", "params", "counties", "timefmt", "urls", "requestlog", "storage", "spreadsheets"),
     ("audit", "locking", "violations"),
     ("outbox", "labels"),
     ("calendar",),

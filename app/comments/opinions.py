@@ -49,6 +49,9 @@ def submit_opinion(plan, data: dict, files=(), *, now: datetime) -> Submission:
         raise RuleViolation.one("form", "exhibition_not_open")
     if not data.get("consent"):
         raise RuleViolation.one("consent", "consent_required")
+    files = [upload for upload in files if getattr(upload, "filename", "")]
+    if len(files) > MAX_FILES:
+        raise RuleViolation.one("files", "too_many_files")
     submission = _create(plan, _check(data), channel="online", received_at=now, now=now, actor=None,
                          confidential=bool(data.get("confidential")), locale=data.get("locale", "zh_Hant_TW"))
     submission.consented_at = now

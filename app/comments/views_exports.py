@@ -6,7 +6,7 @@ from markupsafe import Markup
 from ..extensions import db
 from ..meetings.public_pages import public_meeting_or_404
 from ..plans.models import Plan
-from ..registrations.exports import ODS_MIMETYPE, to_csv, to_ods
+from ..spreadsheets import ODS_MIMETYPE, to_csv, to_ods
 from .documents import ODT_MIMETYPE, to_odt, to_pdf
 from .exports import COLUMN_NAMES, COLUMNS, adoption_table, minutes_blocks, minutes_rows, open_data_record
 from .minutes import latest_version

@@ -10,7 +10,7 @@ from ..rules.comments import OPEN, PUBLISHED
 from ..violations import RuleViolation
 from . import links
 from .forms import OpinionForm
-from .opinions import MAX_FILES, exhibition_today, submission_for_token, submit_opinion
+from .opinions import exhibition_today, submission_for_token, submit_opinion
 from .presenting import public_row
 from .queries import Filters, adoption_page, filter_choices
 from .richtext import as_markup
@@ -54,12 +54,9 @@ def opinion(plan_id):
             409 if request.method == "POST" else 200
     form, refused = OpinionForm(), False
     if form.validate_on_submit():
-        files = [f for f in (form.files.data or []) if getattr(f, "filename", "")]
         try:
-            if len(files) > MAX_FILES:
-                raise RuleViolation.one("files", "too_many_files")
             data = form.service_data() | {"consent": form.consent.data, "locale": str(get_locale())}
-            submission = submit_opinion(plan, data, files, now=now)
+            submission = submit_opinion(plan, data, form.files.data or [], now=now)
         except RuleViolation as violation:
             refused = refuse(form, violation)
         else:

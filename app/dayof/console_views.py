@@ -7,6 +7,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..rules import meeting_course as rules
+from ..spreadsheets import ODS_MIMETYPE
 from ..violations import RuleViolation
 from . import course, queue, speech_log
 from .display import display_state, read_head
@@ -160,7 +161,7 @@ def speeches(meeting_id, kind):
     """The speech log as CSV or ODS (V14)."""
     meeting = _console_meeting(meeting_id)
     body = speech_log.log_csv(meeting) if kind == "csv" else speech_log.log_ods(meeting)
-    mimetype = "text/csv; charset=utf-8" if kind == "csv" else speech_log.ODS_MIMETYPE
+    mimetype = "text/csv; charset=utf-8" if kind == "csv" else ODS_MIMETYPE
     name = f"speeches-{meeting.id}.{kind}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -1,26 +1,19 @@
 """The speech log: every speech given, with its times, pauses, overrun and written version or summary
 (V11, V14). It is exported as CSV and ODS, and read by the minutes (`speeches_for_meeting`)."""
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from odf.opendocument import OpenDocumentSpreadsheet
-from odf.table import Table, TableCell, TableRow
-from odf.text import P
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..labels import LABELS
 from ..meetings.models import Meeting
+from ..spreadsheets import to_csv, to_ods
 from ..timefmt import iso
 from .models import SpeakingTurn
 from .state import cases_of
-
-ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
 
 
 @dataclass(frozen=True)
@@ -69,36 +62,11 @@ def log_rows(meeting: Meeting) -> list[list]:
     return rows
 
 
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value  # a name or summary must never run as a spreadsheet formula
-    return value
-
-
 def log_csv(meeting: Meeting) -> bytes:
-    """The speech log as CSV, UTF-8 with a BOM so that Excel reads the Chinese."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in log_rows(meeting):
-        writer.writerow([_safe(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """The speech log as CSV, UTF-8 with a BOM so that Excel reads the Chinese; no cell runs as a formula."""
+    return to_csv(log_rows(meeting))
 
 
 def log_ods(meeting: Meeting) -> bytes:
-    """The speech log as an OpenDocument spreadsheet (odfpy)."""
-    document = OpenDocumentSpreadsheet()
-    table = Table(name=str(_l("Speech log")))
-    for row in log_rows(meeting):
-        table_row = TableRow()
-        for value in row:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                cell = TableCell(valuetype="float", value=value)
-            else:
-                cell = TableCell(valuetype="string")
-            cell.addElement(P(text=str(value)))
-            table_row.addElement(cell)
-        table.addElement(table_row)
-    document.spreadsheet.addElement(table)
-    out = io.BytesIO()
-    document.write(out)
-    return out.getvalue()
+    """The speech log as an OpenDocument spreadsheet."""
+    return to_ods(log_rows(meeting), str(_l("Speech log")))

@@ -15,6 +15,7 @@ from ..formflow import form_status, submit
 from ..meetings.models import Meeting
 from ..params import page_number, whole_number
 from ..plans.models import Organizer
+from ..spreadsheets import ODS_MIMETYPE, to_csv, to_ods
 from ..timefmt import to_local
 from . import desk, exports, services
 from .forms_staff import (
@@ -179,9 +180,9 @@ def export(meeting_id, fmt):
     audit.record(current_user, "registration.exported", meeting, {"format": fmt, "rows": len(rows)}, now=utcnow())
     db.session.commit()
     if fmt == "csv":
-        body, mimetype = exports.to_csv(rows), "text/csv"
+        body, mimetype = to_csv(rows), "text/csv"
     else:
-        body, mimetype = exports.to_ods(rows, gettext("Applications")), exports.ODS_MIMETYPE
+        body, mimetype = to_ods(rows, gettext("Applications")), ODS_MIMETYPE
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="meeting-{meeting.id}-applications.{fmt}"',
         "Cache-Control": "no-store"})

@@ -1,50 +1,16 @@
-"""Spreadsheets in and out: CSV (UTF-8 with BOM, for Excel) and OpenDocument (.ods, odfpy)."""
+"""Spreadsheets in: an uploaded CSV (UTF-8) or OpenDocument file read as rows. Writing is app/spreadsheets.py's."""
 import csv
 import io
 
-from odf.opendocument import OpenDocumentSpreadsheet, load
+from odf.opendocument import load
 from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
-ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
 MAX_ROWS = 20000
 
 
 class UnreadableFile(ValueError):
     """The upload is neither a CSV file in UTF-8 nor an OpenDocument spreadsheet."""
-
-
-def defuse(value) -> str:
-    """A cell's text that no spreadsheet runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def to_csv(rows) -> bytes:
-    """Rows as CSV in UTF-8 with a BOM, formulas defused."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([defuse(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_ods(rows, sheet_name: str) -> bytes:
-    """Rows as a one-sheet OpenDocument spreadsheet (every cell text)."""
-    document = OpenDocumentSpreadsheet()
-    table = Table(name=sheet_name[:31] or "Sheet1")
-    for row in rows:
-        line = TableRow()
-        for value in row:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text="" if value is None else str(value)))
-            line.addElement(cell)
-        table.addElement(line)
-    document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
 
 
 def _ods_rows(data: bytes) -> list[list[str]]:

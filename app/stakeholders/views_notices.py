@@ -11,6 +11,7 @@ from ..extensions import db
 from ..meetings.models import SuggestedAttendance
 from ..meetings.staff_pages import managed_meeting
 from ..params import MAX_ID
+from ..spreadsheets import ODS_MIMETYPE, to_csv, to_ods
 from . import directory, queries
 from .announcement import ODT_MIMETYPE, announcement, announcement_odt
 from .forms_staff import ManualNoticeForm
@@ -18,7 +19,6 @@ from .models import MANUAL, AttendanceLink, Organisation
 from .notices import render_notice, write_notice
 from .recipients import preview
 from .report import report_rows
-from .spreadsheets import ODS_MIMETYPE, to_csv, to_ods
 from .wording import AUDIENCE_LABELS, NOTICE_KIND_LABELS, STATUS_LABELS
 
 bp = Blueprint("notices_staff", __name__, url_prefix="/staff/meetings")

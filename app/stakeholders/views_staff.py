@@ -12,10 +12,11 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..params import MAX_ID, page_number
 from ..plans.models import Organizer, Plan
+from ..spreadsheets import ODS_MIMETYPE, to_csv, to_ods
 from . import directory, links
 from .forms_staff import ImportForm, OrganisationForm, parse_contacts
 from .models import COUNTY, KIND, PLAN, TOPIC, Contact, Follow, Organisation
-from .spreadsheets import ODS_MIMETYPE, UnreadableFile, read_rows, to_csv, to_ods
+from .spreadsheets import UnreadableFile, read_rows
 from .wording import IMPORT_ACTIONS, IMPORT_REASONS, ORGANISATION_KIND_LABELS
 
 bp = Blueprint("directory", __name__, url_prefix="/staff/directory")

@@ -2,9 +2,10 @@
 the reason; importing the same file twice changes nothing; CSV and ODS alike."""
 from sqlalchemy import func, select
 
+from app.spreadsheets import to_csv, to_ods
 from app.stakeholders.directory import apply_import, export_rows, merge_organisations, new_organisation, plan_import
 from app.stakeholders.models import Contact, Follow, Organisation
-from app.stakeholders.spreadsheets import read_rows, to_csv, to_ods
+from app.stakeholders.spreadsheets import read_rows
 
 FILE = [
     ["name", "kind", "standing", "contact", "role", "email", "phone", "counties", "kinds", "plans", "topics"],

@@ -87,6 +87,20 @@ def test_bad_input_is_refused_next_to_its_field_and_kept(client, make, fields, f
     assert count(Submission) == 0 and count(Comment) == 0
 
 
+def test_too_many_attachments_are_refused_next_to_the_field_and_the_text_kept(client, make, app):
+    plan = exhibited_plan()
+    make.commit()
+    client.set_cookie("lang", "en")
+    six = [(io.BytesIO(PDF), f"附件{n}.pdf") for n in range(6)]
+    response = client.post(f"/plans/{plan.id}/opinions", data=form(files=six), content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Attach at most 5 files." in field_error(response, "files")
+    assert "臺灣大道三段" in text_of(response)  # what was typed is kept
+    assert count(Submission) == 0
+    folder = app.config["UPLOAD_FOLDER"]
+    assert not os.path.isdir(folder) or os.listdir(folder) == []
+
+
 def test_an_attachment_of_the_wrong_type_saves_nothing(client, make, app):
     plan = exhibited_plan()
     make.commit()

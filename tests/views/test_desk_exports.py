@@ -10,7 +10,8 @@ import pytest
 
 from app.registrations import desk as desk_services
 from app.registrations import services as registrations
-from app.registrations.exports import ODS_MIMETYPE, roc_stamp
+from app.registrations.exports import roc_stamp
+from app.spreadsheets import ODS_MIMETYPE
 
 from .conftest import text_of
 

@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from app.meetings.models import SuggestedAttendance
 from app.outbox.models import OutboxMessage
+from app.spreadsheets import to_csv
 from app.stakeholders.models import AttendanceLink, Notice, Organisation
-from app.stakeholders.spreadsheets import read_rows, to_csv
+from app.stakeholders.spreadsheets import read_rows
 
 from .conftest import count, text_of
 
