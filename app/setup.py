@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -139,6 +139,7 @@ def register_errors(app):
     from .locking import Busy
 
     @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)  # a pooled connection the restart closed under the request
     def database_unavailable(error):
         # The database is restarting, failing over or unreachable (or a pooled connection died with it):
         # nothing was saved, so the visitor may repeat the request. The pool drops dead connections itself.
