@@ -6,8 +6,16 @@ and SQLite's single writer gives the same. Before each message goes to the SMTP 
 `attempt_started_at` is committed. A claim whose lease ran out belonged to a worker that stopped:
 its rows never attempted go back to PENDING; the one being sent may already have been accepted by
 the server, so it becomes UNCERTAIN and is never sent again (no one gets a message twice).
+
+A worker that is still alive when its batch breaks (the database restarted under it, a commit whose
+answer never came) knows more than the lease does: which rows it handed to the SMTP server and what
+the server said. It settles its own claim (`settle`) at once, or, while the database is still
+unreachable, as the first thing of its next round; only the row that was on the wire when the batch
+broke is left to the lease. Without this, a row whose attempt was committed but whose message was
+never sent (its attachment could not be built with the database gone) would be UNCERTAIN and lost.
 """
 import secrets
+import threading
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -59,11 +67,66 @@ def claim_due(now: datetime, limit: int) -> list[OutboxMessage]:
                                    .order_by(OutboxMessage.id)))
 
 
-def release(rows) -> None:
-    """Give back claimed rows that were never attempted (the worker is stopping early)."""
-    ids = [row.id for row in rows if row.status == SENDING and row.attempt_started_at is None]
-    if ids:
-        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                           .values(status=PENDING, claim="", lease_until=None),
+# Back in the queue: a claimed row that was never handed to the SMTP server.
+RELEASED = {"status": PENDING, "claim": "", "lease_until": None, "attempt_started_at": None}
+_OUTCOME = ("status", "sent_at", "attempts", "last_error", "next_attempt_at", "attempt_started_at", "lease_until")
+_unsettled: list[tuple[str, str, dict[int, dict]]] = []  # (database, claim, values by row id)
+_unsettled_lock = threading.Lock()
+
+
+def outcome_of(row: OutboxMessage) -> dict:
+    """What the worker knows of a row it tried, as values to write (read from memory, not the database)."""
+    return {name: getattr(row, name) for name in _OUTCOME}
+
+
+def _database() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+def _write(claim: str, values: dict[int, dict]) -> None:
+    mine = and_(OutboxMessage.claim == claim, OutboxMessage.status.in_((SENDING, UNCERTAIN)))
+    released = [row_id for row_id, row_values in values.items() if row_values is RELEASED]
+    if released:
+        db.session.execute(update(OutboxMessage).where(mine, OutboxMessage.id.in_(released)).values(**RELEASED),
                            execution_options={"synchronize_session": False})
-        db.session.commit()
+    for row_id, row_values in values.items():
+        if row_values is not RELEASED:
+            db.session.execute(update(OutboxMessage).where(mine, OutboxMessage.id == row_id).values(**row_values),
+                               execution_options={"synchronize_session": False})
+    db.session.commit()
+
+
+def settle(claim: str, values: dict[int, dict]) -> bool:
+    """Write what this worker knows of its broken batch (`values` by row id: an outcome, or RELEASED),
+    only where the row is still its claim; remember it for the next round if the database is still
+    unreachable. True if written now."""
+    try:
+        db.session.rollback()
+        _write(claim, values)
+        return True
+    except Exception:  # noqa: BLE001  (the database is still gone: try again next round)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001
+            pass
+        db.session.remove()
+        with _unsettled_lock:
+            _unsettled.append((_database(), claim, values))
+        return False
+
+
+def settle_remembered() -> int:
+    """Write the settlements of earlier broken batches on this database; return how many."""
+    database = _database()
+    with _unsettled_lock:
+        mine = [entry for entry in _unsettled if entry[0] == database]
+        _unsettled[:] = [entry for entry in _unsettled if entry[0] != database]
+    for done, (_database_url, claim, values) in enumerate(mine):
+        try:
+            _write(claim, values)
+        except Exception:
+            db.session.rollback()
+            with _unsettled_lock:
+                _unsettled.extend(mine[done:])
+            raise
+    return len(mine)

@@ -51,7 +51,7 @@ def send_command(loop, interval, limit):
                 handled = _send_once(limit, quiet=True)
             except (OperationalError, InterfaceError, PendingRollbackError) as error:
                 # The database busy or restarting: drop the session (its connection may be dead) and try
-                # again next round; rows claimed meanwhile go back to the queue when their lease ends.
+                # again next round; send_due settles its broken batch itself, at once or at the next round.
                 click.echo(f"outbox: database unavailable, retrying: {type(error).__name__}", err=True)
                 try:
                     db.session.rollback()

@@ -167,15 +167,26 @@ class _Batch:
         self.suppressed = bulk.suppressed_among(row.recipient for row in rows if row.bulk)
 
 
-def _send_one(batch: _Batch, row: OutboxMessage, *, now: datetime) -> bool | None:
-    """Send one claimed row; True if sent, False if it failed, None if it was suppressed."""
+def _prepare(batch: _Batch, row: OutboxMessage, *, now: datetime) -> Message | None:
+    """The message for one claimed row, built before its attempt is committed (building may read the
+    database: an attachment, a subscriber's footer); None if the row is settled without sending
+    (suppressed, or a message that can never be built)."""
     if row.bulk and normalise_email(row.recipient) in batch.suppressed:
         row.status, row.lease_until = SUPPRESSED, None
         return None
     try:
-        batch.postman.send(build_message(row, batch.sender, batch.memo))
+        return build_message(row, batch.sender, batch.memo)
     except (BadHeaderError, binascii.Error, ValueError, KeyError) as error:
         _record_failure(row, error, now=now, permanent=True)  # a malformed message never improves
+        return None
+
+
+def _deliver(batch: _Batch, row: OutboxMessage, message: Message, *, now: datetime) -> bool:
+    """Hand one message to the SMTP server; True if accepted, False if the attempt failed."""
+    try:
+        batch.postman.send(message)
+    except (BadHeaderError, ValueError) as error:
+        _record_failure(row, error, now=now, permanent=True)
         return False
     except (smtplib.SMTPException, OSError) as error:
         if _refused(row, error, now=now):
@@ -189,25 +200,39 @@ def _send_one(batch: _Batch, row: OutboxMessage, *, now: datetime) -> bool | Non
 def send_due(*, now: datetime, limit: int = 50) -> tuple[int, int]:
     """Send up to `limit` due pending messages, oldest first, over one SMTP connection; return (sent,
     failed attempts). Each row's attempt is committed before it is sent, and its outcome with the
-    next row's attempt (claims.py), so a killed worker never causes a second copy."""
+    next row's attempt (claims.py), so a killed worker never causes a second copy. If the batch breaks
+    while this worker lives (the database went away), it settles its own claim: what it sent is
+    marked sent, what it never handed over goes back to the queue (claims.settle)."""
     settings = mail.init_mail(current_app.config, current_app.debug, current_app.testing)
     postman, sent, failed = _Postman(settings, current_app.config["MAIL_TIMEOUT"]), 0, 0
+    claims.settle_remembered()
     claims.recover_expired(now)
     rows = claims.claim_due(now, limit)
     session = db.session()
     session.expire_on_commit = False  # the claimed rows stay loaded: no reload after each commit
+    known, on_the_wire = {}, None  # outcomes held in memory; the row being handed to the SMTP server
     try:
         batch = _Batch(postman, settings.default_sender, rows)
         for row in rows:
-            row.attempt_started_at = now
-            db.session.commit()  # also commits the previous row's outcome
-            outcome = _send_one(batch, row, now=now)
-            sent, failed = sent + (outcome is True), failed + (outcome is False)
+            message = _prepare(batch, row, now=now)
+            if message is not None:
+                row.attempt_started_at = now
+                db.session.commit()  # also commits the previous rows' outcomes
+                on_the_wire = row.id
+                outcome = _deliver(batch, row, message, now=now)
+                on_the_wire = None
+                sent, failed = sent + outcome, failed + (not outcome)
+            else:
+                failed += row.status == FAILED
+            known[row.id] = claims.outcome_of(row)
         db.session.commit()
+    except BaseException:
+        if rows:
+            claims.settle(rows[0].claim, {row.id: known.get(row.id, claims.RELEASED)
+                                          for row in rows if row.id != on_the_wire})
+        raise
     finally:
         session.expire_on_commit = True
-        db.session.rollback()
-        claims.release(rows)  # rows never attempted after an unexpected error
         postman.close()
     return sent, failed
 

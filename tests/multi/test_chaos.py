@@ -139,6 +139,10 @@ def test_restarting_postgresql_mid_burst_answers_503_recovers_and_loses_no_mail(
         queued = Counter(conn.execute("SELECT recipient FROM outbox_messages").fetchall())
     received = Counter((str(message["To"]),) for message in smtp.messages)
     lost = {r: n - received[r] for r, n in queued.items() if received[r] < n}
+    if lost:  # what the outbox says of the lost ones, for the failure message
+        with psycopg.connect(burst.plain(url)) as conn:
+            lost = conn.execute("SELECT recipient, status, attempts, last_error FROM outbox_messages "
+                                "WHERE recipient = ANY(%s)", ([r for (r,) in lost],)).fetchall()
     assert lost == {}  # every queued message arrived at least once
     repeated = sum(received.values()) - sum(queued.values())
     print(f"PostgreSQL restart: {chaos.summary(outcomes)}; {sum(queued.values())} e-mails queued, "

@@ -12,10 +12,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
+from app.outbox import attachments
 from app.outbox.claims import DEFAULT_LEASE
-from app.outbox.models import SENDING, SENT, UNCERTAIN, OutboxMessage
+from app.outbox.models import PENDING, SENDING, SENT, UNCERTAIN, OutboxMessage
 from app.outbox.services import enqueue_mail
 from app.outbox.worker import send_due
 
@@ -74,3 +77,62 @@ def test_a_worker_killed_mid_batch_never_causes_a_second_copy(app, make, db, smt
     assert set(counts) <= {SENT, UNCERTAIN} and counts.get(UNCERTAIN, 0) <= 1
     assert counts[SENT] + counts.get(UNCERTAIN, 0) == 200
     assert counts[SENT] <= len(received) <= counts[SENT] + counts.get(UNCERTAIN, 0)
+
+
+@pytest.mark.parametrize("database_refuses_reconnection", [False, True], ids=["reconnects", "stays-down"])
+def test_a_batch_broken_by_the_database_settles_its_own_claim_and_loses_no_mail(app, make, db, smtp, monkeypatch,
+                                                                                 database_refuses_reconnection):
+    """The third message's calendar needs the database, which goes away while it is built (its backend
+    is terminated for real). The worker lives on: what it sent stays sent, the rest goes back to the
+    queue at once or, while no connection can be made, at the start of its next round; nothing is left
+    UNCERTAIN and every message arrives exactly once."""
+    if app.config["ENGINE_NAME"] != "postgresql":
+        pytest.skip("losing the connection mid-batch needs a database server to lose (PostgreSQL)")
+    app.config.update(smtp.config)
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    calls = []
+
+    def calendar_needing_the_database(number):
+        calls.append(number)
+        if len(calls) == 1:
+            if database_refuses_reconnection:
+                with admin.connect() as conn:
+                    conn.execute(text(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS false'))
+            db.session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+        return f"meeting {number}".encode()
+
+    monkeypatch.setitem(attachments._builders, "test_needs_database", calendar_needing_the_database)
+    now = make.now()
+    rows = [enqueue_mail(f"reader{n}@example.tw", f"通知 {n}", "內文", topic="notice.published", now=now,
+                         attachments=[attachments.later("test_needs_database", "m.ics", "text/calendar", number=n)]
+                         if n == 2 else ()) for n in range(5)]
+    db.session.commit()
+    ids = [row.id for row in rows]
+
+    try:
+        with pytest.raises(OperationalError):
+            send_due(now=now, limit=10)
+        assert len(smtp.wait_for(2)) == 2  # the two before the broken one were sent
+    finally:
+        if database_refuses_reconnection:
+            with admin.connect() as conn:
+                conn.execute(text(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+    db.session.remove()
+    db.session.expire_all()
+    if database_refuses_reconnection:  # nothing could be written yet: the claim is still this worker's
+        assert [db.session.get(OutboxMessage, row_id).status for row_id in ids] == [SENT, SENDING, SENDING,
+                                                                                     SENDING, SENDING]
+    else:  # settled at once: sent, sent, and three back in the queue
+        assert [db.session.get(OutboxMessage, row_id).status for row_id in ids] == [SENT, SENT, PENDING,
+                                                                                     PENDING, PENDING]
+    db.session.rollback()
+
+    assert send_due(now=now, limit=10) == (3, 0)  # the same moment: no lease had to run out
+
+    db.session.expire_all()
+    assert [db.session.get(OutboxMessage, row_id).status for row_id in ids] == [SENT] * 5
+    received = Counter(str(m["To"]) for m in smtp.wait_for(5))
+    assert received == Counter(f"reader{n}@example.tw" for n in range(5))
+    assert calls == [2, 2]
