@@ -56,15 +56,16 @@ MEETING = ("SELECT id, organizer_id, title, status, starts_at, registration_open
            " FROM meetings WHERE id = %s")
 APPLICATION = ("SELECT id, meeting_id, kind, status, name, name_key, org_key, email, email_key, phone_key, nonce,"
                " locale FROM applications WHERE id = %s")
-# placing.allocation_input's query.
-RECOUNT = ("SELECT a.id, a.kind, a.confirmed_at, coalesce(oa.canonical_key, a.org_key), a.village_key, a.outcome,"
-           " a.reason, a.position, a.pool, a.interest_group, r.id, r.case_key, coalesce(r.added_at, a.confirmed_at),"
-           " coalesce(sa.canonical_key, r.org_key),"
-           " r.claim, r.outcome, r.reason, r.position"
-           " FROM applications a LEFT OUTER JOIN speaking_requests r ON r.application_id = a.id AND r.active IS true"
-           " LEFT OUTER JOIN group_aliases oa ON oa.organizer_id = %(organizer)s AND oa.alias_key = a.org_key"
-           " LEFT OUTER JOIN group_aliases sa ON sa.organizer_id = %(organizer)s AND sa.alias_key = r.org_key"
-           " WHERE a.meeting_id = %(meeting)s AND a.status = 'active'")
+# placing.allocation_input's queries: a confirmation recounts its part (the observers, or the speakers of
+# its cases).
+ALIASES = "SELECT alias_key, canonical_key FROM group_aliases WHERE organizer_id = %s"
+OBSERVERS = ("SELECT id, confirmed_at, org_key, village_key, outcome, reason, position FROM applications"
+             " WHERE meeting_id = %s AND status = 'active' AND kind = 'observe'")
+SPEAKERS_ON_CASES = (
+    "SELECT r.application_id, r.id, r.case_key, coalesce(r.added_at, a.confirmed_at), r.org_key, r.claim, r.outcome,"
+    " r.reason, r.position, r.given_at IS NOT NULL, a.pool, a.interest_group FROM speaking_requests r"
+    " JOIN applications a ON a.id = r.application_id WHERE r.meeting_id = %s AND r.active IS true"
+    " AND a.status = 'active' AND a.kind = 'speak' AND r.case_key = ANY(%s)")
 V5_REFUSAL = "Your organisation already has a speaker on %s; each group has one (venue rules, point 3(3))."
 
 
@@ -283,7 +284,7 @@ def confirm_locked(conn, meeting: Meeting, application_id: int):
             (meeting.id, org_key, case_keys, application_id)).fetchall():
         return page("Your organisation already has a speaker", V5_REFUSAL % meeting.title, 409)
     code = activate(conn, application_id, now)
-    moved, mine = recount(conn, meeting, application_id)
+    moved, mine = recount(conn, meeting, application_id, kind, case_keys)
     if moved - {application_id}:  # told of their move, as the portal tells them
         for other, other_email in conn.execute("SELECT id, email FROM applications WHERE id = ANY(%s) ORDER BY id",
                                                (sorted(moved - {application_id}),)):
@@ -319,23 +320,27 @@ def activate(conn, application_id: int, now: datetime) -> str:
     raise RuntimeError("could not draw a unique check-in code")
 
 
-def recount(conn, meeting: Meeting, confirming: int) -> tuple[set[int], list]:
-    """Re-run the allocation from the rows and write the rows whose place changed; return the
-    applications that gained or lost a place (or moved between gallery and overflow room), and the
-    places of the application `confirming`."""
+def recount(conn, meeting: Meeting, confirming: int, kind: str, case_keys: list) -> tuple[set[int], list]:
+    """Re-run the allocation of the part `confirming` is in from the rows and write the rows whose place
+    changed; return the applications that gained or lost a place (or moved between gallery and overflow
+    room), and the places of the application `confirming`."""
     speakers, observers, held, owner = [], [], {}, {}
-    for (application_id, kind, at, org_key, village_key, outcome, reason, position, pool, interest, request_id,
-         case_key, request_at, request_org_key, claim, request_outcome, request_reason,
-         request_position) in conn.execute(RECOUNT, {"meeting": meeting.id, "organizer": meeting.organizer_id}):
-        if kind == "observe":
-            observers.append(rules.ObserverBid(key=application_id, at=at, group=org_key, village=village_key))
+    aliases = dict(conn.execute(ALIASES, (meeting.organizer_id,)).fetchall())
+    if kind == "observe":
+        for (application_id, at, org_key, village_key, outcome, reason,
+             position) in conn.execute(OBSERVERS, (meeting.id,)).fetchall():
+            observers.append(rules.ObserverBid(key=application_id, at=at, group=aliases.get(org_key, org_key),
+                                               village=village_key))
             held[("applications", application_id)] = (outcome, reason, position)
             owner[("applications", application_id)] = application_id
-        elif request_id is not None:
-            speakers.append(rules.SpeakerBid(key=request_id, case=case_key, at=request_at, group=request_org_key,
+    else:
+        for (application_id, request_id, case_key, at, org_key, claim, outcome, reason, position, given_place, pool,
+             interest) in conn.execute(SPEAKERS_ON_CASES, (meeting.id, sorted(set(case_keys)))).fetchall():
+            speakers.append(rules.SpeakerBid(key=request_id, case=case_key, at=at, group=aliases.get(org_key, org_key),
                                              pool=pool, claim=claim,
-                                             interest=normalise_name(interest) if interest else ""))
-            held[("speaking_requests", request_id)] = (request_outcome, request_reason, request_position)
+                                             interest=normalise_name(interest) if interest else "",
+                                             given=given_place))
+            held[("speaking_requests", request_id)] = (outcome, reason, position)
             owner[("speaking_requests", request_id)] = application_id
     placed = {("speaking_requests", k): p for k, p in rules.allocate_speakers(
         speakers, speaker_cap=meeting.speaker_cap, representative_cap=meeting.representative_cap).items()}

@@ -6,7 +6,7 @@ rejected claim or a raised cap frees places simply by running it again.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import DateTime, and_, bindparam, func, select, type_coerce, update
+from sqlalchemy import DateTime, bindparam, func, select, type_coerce, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -60,12 +60,33 @@ def holds_place(application: Application) -> bool:
     return application.outcome in rules.SEATED
 
 
-def reallocate(meeting) -> list[tuple[Application, dict]]:
-    """Run the allocation for `meeting` and store it; return (application, previous summary) for
-    every application whose places changed (place_change). The caller holds the meeting's lock
-    (meetings.locks.lock_meeting), so the work is kept short: one query of plain rows in (no ORM object),
-    and only the rows whose place changed are written."""
-    given = allocation_input(meeting.id, meeting.organizer_id)
+@dataclass(frozen=True)
+class Part:
+    """The part of a meeting's allocation to recount: the observers, the speakers of some cases (None:
+    of every case), or both. The parts never move each other: speakers queue per case and V5 counts a
+    group per case (V3–V5), and observers are placed among themselves (V7)."""
+
+    observers: bool = True
+    speakers: bool = True
+    cases: tuple | None = None
+
+
+WHOLE = Part()
+
+
+def part_of(application: Application) -> Part:
+    """The part of the allocation that a change to this one application (its confirmation) can move."""
+    if application.kind == OBSERVE:
+        return Part(speakers=False)
+    return Part(observers=False, cases=tuple(sorted({r.case_key for r in application.requests if r.active})))
+
+
+def reallocate(meeting, part: Part = WHOLE) -> list[tuple[Application, dict]]:
+    """Run the allocation for `meeting` (or only `part` of it: part_of the one application that changed)
+    and store it; return (application, previous summary) for every application whose places changed
+    (place_change). The caller holds the meeting's lock (meetings.locks.lock_meeting), so the work is
+    kept short: plain rows in (no ORM object), and only the rows whose place changed are written."""
+    given = allocation_input(meeting.id, meeting.organizer_id, part)
     speakers_placed = rules.allocate_speakers(given.speakers, speaker_cap=meeting.speaker_cap,
                                               representative_cap=meeting.representative_cap)
     observers_placed = rules.allocate_observers(
@@ -81,8 +102,11 @@ def reallocate(meeting) -> list[tuple[Application, dict]]:
         if application_id in speakers_moved:  # every request of a moved speaker, moved or not
             before[application_id][case_key] = given.held_by_request[key][0]
             after[application_id][case_key] = speakers_placed[key].outcome
-    return [(db.session.get(Application, application_id), before[application_id]) for application_id in sorted(after)
-            if place_change(before[application_id], after[application_id])]
+    changed = [(db.session.get(Application, application_id), before[application_id])
+               for application_id in sorted(after) if place_change(before[application_id], after[application_id])]
+    if part.cases is not None:  # a speaker's requests on cases outside the part kept what they hold
+        changed = [(application, place_summary(application) | before) for application, before in changed]
+    return changed
 
 
 def places_lost(meeting_id: int, *, speaker_cap: int, representative_cap: int) -> int:
@@ -105,49 +129,56 @@ class AllocationInput:
     request_of: dict = field(default_factory=dict)  # request id: (application id, case key)
 
 
-_APPLICATIONS, _REQUESTS = Application.__table__, SpeakingRequest.__table__
-_OBSERVER_ALIAS = GroupAlias.__table__.alias("observer_alias")
-_SPEAKER_ALIAS = GroupAlias.__table__.alias("speaker_alias")
-# The whole input in one query of Core columns: one row per active observer, one per active
-# speaking request of an active speaker, each group key read as the key staff marked it as (V5, V7;
-# group_aliases, joined in the same query). The times of application are only compared with each
-# other, so they are read as stored (UTC without an offset): making 1,500 of them aware
+_APPLICATIONS, _REQUESTS, _ALIASES = Application.__table__, SpeakingRequest.__table__, GroupAlias.__table__
+# The input in plain Core columns: the active observers (one table), the active requests of active
+# speakers (requests by meeting and case, their applications by primary key), and the group keys staff
+# marked as one (V5, V7; usually none), applied here. Each is an index scan whatever the planner's
+# statistics say: one query joining all four tables was planned as 2,500 index probes on a table filled
+# faster than autovacuum analyses it, and cost twice as much. The times of application are only compared
+# with each other, so they are read as stored (UTC without an offset): making 1,500 of them aware
 # (UTCDateTime) would cost about as much as the allocation itself.
-_INPUT = (
-    select(_APPLICATIONS.c.id, _APPLICATIONS.c.kind, type_coerce(_APPLICATIONS.c.confirmed_at, DateTime),
-           func.coalesce(_OBSERVER_ALIAS.c.canonical_key, _APPLICATIONS.c.org_key), _APPLICATIONS.c.village_key,
-           _APPLICATIONS.c.outcome, _APPLICATIONS.c.reason, _APPLICATIONS.c.position, _APPLICATIONS.c.pool,
-           _APPLICATIONS.c.interest_group, _REQUESTS.c.id, _REQUESTS.c.case_key,
+_OBSERVERS = (
+    select(_APPLICATIONS.c.id, type_coerce(_APPLICATIONS.c.confirmed_at, DateTime), _APPLICATIONS.c.org_key,
+           _APPLICATIONS.c.village_key, _APPLICATIONS.c.outcome, _APPLICATIONS.c.reason, _APPLICATIONS.c.position)
+    .where(_APPLICATIONS.c.meeting_id == bindparam("meeting_id"), _APPLICATIONS.c.status == ACTIVE,
+           _APPLICATIONS.c.kind == OBSERVE))
+_SPEAKERS = (
+    select(_REQUESTS.c.application_id, _REQUESTS.c.id, _REQUESTS.c.case_key,
            type_coerce(func.coalesce(_REQUESTS.c.added_at, _APPLICATIONS.c.confirmed_at), DateTime),
-           func.coalesce(_SPEAKER_ALIAS.c.canonical_key, _REQUESTS.c.org_key), _REQUESTS.c.claim,
-           _REQUESTS.c.outcome, _REQUESTS.c.reason, _REQUESTS.c.position, _REQUESTS.c.given_at.is_not(None))
-    .select_from(
-        _APPLICATIONS.outerjoin(_REQUESTS, and_(_REQUESTS.c.application_id == _APPLICATIONS.c.id,
-                                                _REQUESTS.c.active.is_(True)))
-        .outerjoin(_OBSERVER_ALIAS, and_(_OBSERVER_ALIAS.c.organizer_id == bindparam("organizer_id"),
-                                         _OBSERVER_ALIAS.c.alias_key == _APPLICATIONS.c.org_key))
-        .outerjoin(_SPEAKER_ALIAS, and_(_SPEAKER_ALIAS.c.organizer_id == bindparam("organizer_id"),
-                                        _SPEAKER_ALIAS.c.alias_key == _REQUESTS.c.org_key)))
-    .where(_APPLICATIONS.c.meeting_id == bindparam("meeting_id"), _APPLICATIONS.c.status == ACTIVE))
+           _REQUESTS.c.org_key, _REQUESTS.c.claim, _REQUESTS.c.outcome, _REQUESTS.c.reason, _REQUESTS.c.position,
+           _REQUESTS.c.given_at.is_not(None), _APPLICATIONS.c.pool, _APPLICATIONS.c.interest_group)
+    .select_from(_REQUESTS.join(_APPLICATIONS, _APPLICATIONS.c.id == _REQUESTS.c.application_id))
+    .where(_REQUESTS.c.meeting_id == bindparam("meeting_id"), _REQUESTS.c.active.is_(True),
+           _APPLICATIONS.c.status == ACTIVE, _APPLICATIONS.c.kind == SPEAK))
+_SPEAKERS_ON_CASES = _SPEAKERS.where(_REQUESTS.c.case_key.in_(bindparam("case_keys", expanding=True)))
+_GROUP_ALIASES = select(_ALIASES.c.alias_key, _ALIASES.c.canonical_key).where(
+    _ALIASES.c.organizer_id == bindparam("organizer_id"))
 
 
-def allocation_input(meeting_id: int, organizer_id: int | None) -> AllocationInput:
-    """The bids of every active application of the meeting and the places they hold, from one query
-    of plain rows (unpacked as tuples: named access to 1,500 rows costs more than the allocation)."""
+def allocation_input(meeting_id: int, organizer_id: int | None, part: Part = WHOLE) -> AllocationInput:
+    """The bids of the meeting's active applications in `part` and the places they hold, from plain
+    rows (fetched at once and unpacked as tuples: row by row, or by name, 1,500 rows cost more than the
+    allocation); each group key as the key staff marked it as (none without `organizer_id`)."""
     db.session.flush()
-    given, rows = AllocationInput(), db.session.connection().execute(
-        _INPUT, {"meeting_id": meeting_id, "organizer_id": organizer_id}).all()
-    for (application_id, kind, at, org_key, village_key, outcome, reason, position, pool, interest, request_id,
-         case_key, request_at, request_org_key, claim, request_outcome, request_reason, request_position,
-         given_place) in rows:
-        if kind == OBSERVE:
-            given.observers.append(rules.ObserverBid(key=application_id, at=at, group=org_key, village=village_key))
+    connection, given = db.session.connection(), AllocationInput()
+    aliases = dict(connection.execute(_GROUP_ALIASES, {"organizer_id": organizer_id}).all()) \
+        if organizer_id is not None else {}
+    if part.observers:
+        for (application_id, at, org_key, village_key, outcome, reason,
+             position) in connection.execute(_OBSERVERS, {"meeting_id": meeting_id}).all():
+            given.observers.append(rules.ObserverBid(key=application_id, at=at, group=aliases.get(org_key, org_key),
+                                                     village=village_key))
             given.held_by_observer[application_id] = (outcome, reason, position)
-        elif request_id is not None:
+    if part.speakers:
+        statement, arguments = _SPEAKERS, {"meeting_id": meeting_id}
+        if part.cases is not None:
+            statement, arguments = _SPEAKERS_ON_CASES, arguments | {"case_keys": list(part.cases)}
+        for (application_id, request_id, case_key, at, org_key, claim, outcome, reason, position, given_place, pool,
+             interest) in connection.execute(statement, arguments).all():
             given.speakers.append(rules.SpeakerBid(
-                key=request_id, case=case_key, at=request_at, group=request_org_key, pool=pool, claim=claim,
+                key=request_id, case=case_key, at=at, group=aliases.get(org_key, org_key), pool=pool, claim=claim,
                 interest=normalise_name(interest) if interest else "", given=bool(given_place)))
-            given.held_by_request[request_id] = (request_outcome, request_reason, request_position)
+            given.held_by_request[request_id] = (outcome, reason, position)
             given.request_of[request_id] = (application_id, case_key)
     return given
 

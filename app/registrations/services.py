@@ -38,7 +38,7 @@ from .models import (
     Application,
     SpeakingRequest,
 )
-from .placing import clear_places, reallocate
+from .placing import WHOLE, Part, clear_places, part_of, reallocate
 
 CHECK_IN_ATTEMPTS = 5
 TEXT_FIELDS = ("name", "organisation", "township", "village", "email", "phone", "interest_group")
@@ -207,7 +207,9 @@ def confirm_application(application: Application, *, now: datetime | None = None
     if problems:
         raise RuleViolation(problems)
     activate(application, now=now)
-    reallocate_and_notify(meeting, now=now, quiet={application.id}, cause=mails.CONFIRMATION)
+    # Only the part of the allocation this application is in can move (placing.Part).
+    reallocate_and_notify(meeting, now=now, quiet={application.id}, cause=mails.CONFIRMATION,
+                          part=part_of(application))
     audit.record(None, "registration.confirmed", application, {"kind": application.kind}, now=now,
                  organizer_id=meeting.organizer_id)
     mails.send_received(application, now=now)
@@ -257,11 +259,11 @@ def flag_for_review(application: Application, *, now: datetime):
 
 
 def reallocate_and_notify(meeting, *, now: datetime, quiet=frozenset(), notify: bool = True,
-                          cause: str | None = None):
-    """Run the allocation and e-mail everyone who gained or lost a place or moved between gallery and
-    overflow room (except `quiet`, told otherwise; nobody when `notify` is false), naming the `cause`
-    (mails.CAUSES)."""
-    return notify_changed(reallocate(meeting), now=now, quiet=quiet, notify=notify, cause=cause)
+                          cause: str | None = None, part: Part = WHOLE):
+    """Run the allocation (of `part` of it) and e-mail everyone who gained or lost a place or moved between
+    gallery and overflow room (except `quiet`, told otherwise; nobody when `notify` is false), naming the
+    `cause` (mails.CAUSES)."""
+    return notify_changed(reallocate(meeting, part), now=now, quiet=quiet, notify=notify, cause=cause)
 
 
 def notify_changed(changed: list, *, now: datetime, quiet=frozenset(), notify: bool = True,

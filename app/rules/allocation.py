@@ -1,13 +1,16 @@
 """Who gets a speaking place, a gallery seat or the overflow room (V3–V7).
 
-Pure: bids in, places out. The caller passes every active, confirmed application of a meeting;
-the result is the whole allocation, so re-running it after any change (a cancellation, a
-rejected claim, a raised cap) is how places free up and waitlisted people are promoted.
+Pure: bids in, places out. The caller passes every active, confirmed application of a meeting (or of
+one part of it: the observers, or the speakers of some cases, which never move each other); the result
+is the whole allocation of what was passed, so re-running it after any change (a cancellation, a
+rejected claim, a raised cap) is how places free up and waitlisted people are promoted. Bids and places
+are named tuples, not frozen dataclasses: a meeting of 1,500 applications makes 2,500 of them under
+the meeting's lock, and a tuple is made in half the time.
 """
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Hashable
+from typing import Hashable, NamedTuple
 
 ONLINE, OTHER = "online", "other"  # V3 online pool; V4 other channels, with their own cap
 POOLS = (ONLINE, OTHER)
@@ -35,8 +38,7 @@ PASSED_OVER_ABSENT = "passed_over_absent"
 GIVEN_FOR_ABSENT = "given_for_absent_speaker"
 
 
-@dataclass(frozen=True)
-class SpeakerBid:
+class SpeakerBid(NamedTuple):
     """One confirmed request to speak on one case. `group` is a normalised organisation name or '';
     `interest` (other channels only) the normalised name of the shared-interest parties whose
     representative the speaker is, or ''."""
@@ -62,8 +64,7 @@ def queue_key(case, pool: str, interest: str = "") -> tuple:
     return (case, pool, interest if pool == OTHER else "")
 
 
-@dataclass(frozen=True)
-class ObserverBid:
+class ObserverBid(NamedTuple):
     """One confirmed request to observe. `group` and `village` are normalised keys or ''."""
 
     key: Hashable
@@ -72,8 +73,7 @@ class ObserverBid:
     village: str = ""
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """The outcome for one bid: what it got, its 1-based position in its queue, and why."""
 
     outcome: str

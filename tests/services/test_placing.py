@@ -1,5 +1,7 @@
-"""The re-allocation under the meeting's lock: one query of plain rows in, only moved rows written,
-no ORM object loaded for the meeting's applications (V3, V6, V7)."""
+"""The re-allocation under the meeting's lock: plain rows in (the group aliases, the observers, the
+speakers), only moved rows written, no ORM object loaded for the meeting's applications; a confirmation
+recounts only its part of the allocation, and that always equals the whole recount (V3–V7)."""
+import random
 from datetime import timedelta
 
 from sqlalchemy import event, select
@@ -32,7 +34,7 @@ def cancel_behind_the_session(db, application):
                        .values(active=False, outcome=None, position=None))
 
 
-def test_reallocation_reads_one_query_and_writes_the_moved_rows_in_one_executemany_V3_V6(make, db):
+def test_reallocation_reads_three_plain_queries_and_writes_the_moved_rows_in_one_executemany_V3_V6(make, db):
     meeting = make.open_meeting()
     base = make.now()
     people = [make.application(meeting, at=base + timedelta(seconds=i)) for i in range(meeting.speaker_cap + 3)]
@@ -46,7 +48,7 @@ def test_reallocation_reads_one_query_and_writes_the_moved_rows_in_one_executema
 
     selects = [s for s in statements if s[0] == "SELECT"]
     updates = [s for s in statements if s[0] == "UPDATE"]
-    assert len(selects) == 1 + len(changed)  # the input, then each application told of its move
+    assert len(selects) == 3 + len(changed)  # aliases, observers, speakers; then each application told
     # Every remaining speaker moves up one position, the first waitlisted one into a place: all of
     # them in one statement.
     assert updates == [("UPDATE", True, cap + 2)]
@@ -109,3 +111,41 @@ def test_observers_and_speakers_are_read_together_and_placed_by_their_own_rules_
     assert given.held_by_observer[overflow.id] == ("overflow", "beyond_gallery_seats", 1)
     assert given.held_by_request[speaker.requests[0].id] == ("allocated", "time_of_application", 1)
     assert placing.reallocate(meeting) == []  # nothing moved: nothing written, nobody told
+
+
+def test_a_confirmation_recounts_only_its_part_and_that_equals_the_whole_recount_V3_V5_V7(make, db):
+    """Random confirmations and cancellations on a committee meeting of three cases (speakers of shared
+    groups on one or two cases, observers of shared groups and villages): after each confirmation, which
+    recounted only the observers or the speakers of its cases, a recount of the whole meeting moves
+    nothing and mails nobody."""
+    from app.registrations import services
+    from app.violations import RuleViolation
+    rng = random.Random(20261129)
+    meeting = make.open_meeting(make.organizer(speaker_cap=2, gallery_seats=3, observers_per_group=2,
+                                               observers_per_village=2), cases=3)
+    case_ids = [case.id for case in meeting.cases]
+    base, open_ones = make.now(), []
+    for step in range(60):
+        at = base + timedelta(seconds=step)
+        if open_ones and rng.random() < 0.2:
+            services.cancel_application(open_ones.pop(rng.randrange(len(open_ones))), now=at)
+        else:
+            kind = rng.choice(["speak", "speak", "observe"])
+            fields = {"organisation": rng.choice(["", "甲協會", "乙聯盟", "丙基金會"]),
+                      "township": "北區", "village": rng.choice(["", "東村", "西村"])}
+            if kind == "speak":
+                fields["case_ids"] = rng.sample(case_ids, rng.choice([1, 2]))
+            try:
+                submitted = make.application(meeting, kind, confirm=False, at=at, **fields)
+                open_ones.append(services.confirm_application(submitted, now=at))
+            except RuleViolation:  # V5: the group already speaks on one of those cases (nothing written)
+                continue
+        db.session.flush()
+        whole, statements = statements_during(db, lambda: placing.reallocate(meeting))
+        assert whole == [], f"step {step}: the whole recount moved {whole}"
+        assert [s for s in statements if s[0] == "UPDATE"] == []
+    assert len(open_ones) > 20
+    observers = [a for a in open_ones if a.kind == "observe"]
+    assert {a.outcome for a in observers} >= {"gallery", "overflow"}  # the parts were really exercised
+    held = {r.outcome for a in open_ones if a.kind == "speak" for r in a.requests if r.active}
+    assert {"allocated", "waitlisted"} <= held
