@@ -10,7 +10,8 @@ from datetime import datetime
 from functools import cache
 
 from flask_babel import gettext
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..meetings.models import Meeting, ReviewCase
@@ -41,17 +42,23 @@ def read_without_transaction():
 
 @cache
 def _head_statement():
+    # The case the course is on, found in the same query: the case with exactly `case_index` cases
+    # before it in agenda order (position, then id), and how many cases there are. A meeting has a
+    # handful of cases, so both are a few index lookups; a second query for the list cost a round trip.
+    earlier, counted = aliased(ReviewCase), aliased(ReviewCase)
+    rank = (select(func.count()).where(earlier.meeting_id == ReviewCase.meeting_id, or_(
+        earlier.position < ReviewCase.position, and_(earlier.position == ReviewCase.position,
+                                                     earlier.id < ReviewCase.id)))
+            .correlate(ReviewCase).scalar_subquery())
+    count = select(func.count()).where(counted.meeting_id == Meeting.id).correlate(Meeting).scalar_subquery()
     return (select(Meeting.id, Meeting.title, Meeting.status, Meeting.comment_minutes_per_case,
                    MeetingCourse.version, MeetingCourse.phase, MeetingCourse.case_index,
-                   MeetingCourse.warning_seconds, MeetingCourse.public_leaves)
+                   MeetingCourse.warning_seconds, MeetingCourse.public_leaves, count.label("case_count"),
+                   ReviewCase.id.label("case_id"), ReviewCase.title.label("case_title"),
+                   ReviewCase.comment_minutes.label("case_minutes"))
             .outerjoin(MeetingCourse, MeetingCourse.meeting_id == Meeting.id)
+            .outerjoin(ReviewCase, and_(ReviewCase.meeting_id == Meeting.id, rank == MeetingCourse.case_index))
             .where(Meeting.id == bindparam("meeting_id")))
-
-
-@cache
-def _cases_statement():
-    return (select(ReviewCase.id, ReviewCase.title, ReviewCase.comment_minutes)
-            .where(ReviewCase.meeting_id == bindparam("meeting_id")).order_by(ReviewCase.position, ReviewCase.id))
 
 
 @cache
@@ -69,8 +76,10 @@ def _turns_statement():
 
 def read_head(meeting_id: int):
     """The meeting's id, title, status and comment budget with its course's version, phase and settings
-    (None where no course is stored yet): display.json's first query and, on a 304, its only one."""
-    return db.session.execute(_head_statement(), {"meeting_id": meeting_id}).first()
+    (None where no course is stored yet), the number of cases and the case the course is on:
+    display.json's first query and, on a 304, its only one. Core rows on the session's connection:
+    the ORM's execution path costs more than the query here."""
+    return db.session.connection().execute(_head_statement(), {"meeting_id": meeting_id}).first()
 
 
 def phase_label(phase: str) -> str:
@@ -125,11 +134,16 @@ def _speaker(turn, warning_seconds: int, now: datetime, masked: bool) -> dict:
         "light": reading.light, "clock": clock_text(reading.remaining), "overrun": round(reading.overrun, 3)}
 
 
-def _cases(head) -> list[CaseOnDay]:
-    rows = db.session.execute(_cases_statement(), {"meeting_id": head.id}).all()
-    if rows:
-        return [CaseOnDay(row.id, row.id, row.title, row.comment_minutes) for row in rows]
-    return [CaseOnDay(0, None, head.title, head.comment_minutes_per_case)]  # as state.cases_of
+def _case(head) -> tuple[CaseOnDay | None, int]:
+    """The case the course is on (None before the meeting or after it, or past the last case) and how
+    many there are; a meeting that lists none (a hearing) is one case, key 0 (as state.cases_of)."""
+    live = head.phase not in (None, rules.NOT_STARTED, rules.ADJOURNED) and head.case_index is not None
+    if not head.case_count:
+        return (CaseOnDay(0, None, head.title, head.comment_minutes_per_case) if live and head.case_index == 0
+                else None), 1
+    if live and head.case_id is not None:
+        return CaseOnDay(head.case_id, head.case_id, head.case_title, head.case_minutes), head.case_count
+    return None, head.case_count
 
 
 def display_state(meeting_id: int, now: datetime, *, masked: bool = True, head=None) -> dict:
@@ -140,18 +154,17 @@ def display_state(meeting_id: int, now: datetime, *, masked: bool = True, head=N
     phase = head.phase or rules.NOT_STARTED
     warning = speaking_time.WARNING_SECONDS if head.warning_seconds is None else head.warning_seconds
     leaves = True if head.public_leaves is None else head.public_leaves
-    cases = _cases(head)
-    live = phase not in (rules.NOT_STARTED, rules.ADJOURNED) and head.case_index is not None
-    case = cases[head.case_index] if live and head.case_index < len(cases) else None
+    case, count = _case(head)
     number = head.case_index + 1 if case is not None else None
     state = {"meeting": {"id": head.id, "title": head.title}, "version": head.version or 0,
              "server_time": now.timestamp(), "phase": phase, "phase_label": phase_label(phase),
-             "case": {"number": number, "count": len(cases), "title": case.title} if case else None,
+             "case": {"number": number, "count": count, "title": case.title} if case else None,
              "public_leaves": leaves, "notice": notice_for(phase, leaves, number),
              "warning_seconds": warning, "speaker": None, "next": [], "budget": None}
     if case is None:
         return state
-    turns = db.session.execute(_turns_statement(), {"meeting_id": head.id, "case_key": case.key}).all()
+    turns = db.session.connection().execute(_turns_statement(), {"meeting_id": head.id,
+                                                                 "case_key": case.key}).all()
     total = (turns[0].extended or case.base_minutes) if turns else budget_minutes(head.id, case)
     current = next((t for t in turns if t.state in rules.LIVE), None) or next(
         (t for t in turns if t.state == rules.UP), None)

@@ -324,3 +324,35 @@ def test_the_speech_log_becomes_the_comment_log_once_V14_P2(day, db):
     assert (comment.text, comment.case_id, comment.application_id, comment.oral_form) == (
         "反對將農地劃出農業發展地區", meeting.cases[0].id, people[0].id, "consented_summary")
     assert comment_log.import_speeches(meeting, actor=actor, now=now) == (0, 1)  # never twice
+
+
+@pytest.mark.parametrize("positions, order", [((0, 1), (0, 1)), ((1, 0), (1, 0)), ((0, 0), (0, 1))],
+                         ids=["in-order", "moved", "tied-by-id"])
+def test_the_display_names_the_case_in_agenda_order_and_how_many_there_are_V8(day, db, positions, order):
+    meeting, _people, actor, now = day
+    cases = sorted(meeting.cases, key=lambda c: c.id)
+    for case, position in zip(cases, positions, strict=True):
+        case.position = position
+    db.session.commit()
+    titles = [cases[i].title for i in order]
+    assert shown(meeting, now)["case"] is None  # not started
+    seen = []
+    for action in (mc.CALL_CASE, mc.OPEN_COMMENT, mc.DELIBERATE, mc.CALL_CASE, mc.OPEN_COMMENT):
+        step(meeting, action, now, actor)
+        seen.append(shown(meeting, now)["case"])
+    assert seen == [{"number": 1, "count": 2, "title": titles[0]}] * 3 + [
+        {"number": 2, "count": 2, "title": titles[1]}] * 2
+    step(meeting, mc.DELIBERATE, now, actor)
+    step(meeting, mc.ADJOURN, now, actor)
+    assert shown(meeting, now)["case"] is None
+
+
+def test_a_hearing_without_cases_is_one_case_named_after_the_meeting_V8(make, db):
+    meeting = make.open_meeting(cases=0)
+    actor = make.staff("secretariat", meeting.organizer)
+    make.commit()
+    now = make.now()
+    step(meeting, mc.CALL_CASE, now, actor)
+    state = shown(meeting, now)
+    assert state["case"] == {"number": 1, "count": 1, "title": meeting.title}
+    assert state["budget"]["total_minutes"] == meeting.comment_minutes_per_case
