@@ -2,7 +2,7 @@
 bulk answers and templates, and the dashboard of comments lacking an answer (P2, P5, P6)."""
 from datetime import datetime, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..formflow import form_status, refuse, submit
 from ..meetings.models import Meeting
 from ..plans.models import Plan
+from ..storage import file_store
 from ..timefmt import TAIPEI, to_local
 from ..violations import RuleViolation
 from . import log, responses
@@ -29,11 +30,12 @@ from .forms import (
     VersionForm,
     options,
 )
-from .models import Comment, Response, ResponseTemplate
+from .models import Comment, Response, ResponseTemplate, SubmissionFile
 from .opinions import record_opinion
 from .queries import backlog
 
 bp = Blueprint("comments_staff", __name__, url_prefix="/staff/comments")
+INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")  # shown in the browser; the rest downloaded
 bp.before_request(login_required(lambda: None))
 
 
@@ -201,6 +203,24 @@ def import_speeches(meeting_id):
         flash(gettext("%(waiting)s speeches have no summary yet (a written version was handed in, or nothing was "
                       "noted): log their text below from the paper.", waiting=waiting), "info")
     return redirect(url_for(".new_meeting_comment", meeting_id=meeting.id))
+
+
+@bp.get("/<int:comment_id>/files/<int:file_id>/<path:filename>")
+def submission_file(comment_id, file_id, filename):
+    """A file that came with the comment's written opinion (an attachment, or the scan of a paper or fax
+    opinion): to the organizer's staff who manage comments only, never cached on the way."""
+    comment = _comment(comment_id)
+    record = db.session.get(SubmissionFile, file_id)
+    if (record is None or comment.submission_id is None or record.submission_id != comment.submission_id
+            or filename != record.original_filename):
+        abort(404)
+    stored = file_store().open(record.stored_name)
+    if stored is None:
+        abort(404)
+    answer = send_file(stored, mimetype=record.content_type, download_name=record.original_filename,
+                       as_attachment=record.content_type not in INLINE_TYPES, etag=record.sha256)
+    answer.headers["Cache-Control"] = "private, no-store"  # personal data: no proxy or browser cache keeps it
+    return answer
 
 
 @bp.get("/<int:comment_id>")

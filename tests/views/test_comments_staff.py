@@ -1,6 +1,7 @@
 """Staff comment pages: roles (a planner drafts, someone else approves, P2), concurrent edits, bulk answers,
 paper opinions, the minutes' refusal and corrections (P2, P5, P6, P8), the dashboard and organizer scope."""
 import io
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -92,6 +93,29 @@ def test_bulk_answer_from_a_template_keeps_a_response_per_comment(app, own_user_
     refused = planner.post(f"/staff/comments/plans/{plan.id}/bulk", data={"action": "draft", "decision": "adopted",
                                                                          "reasoning": "理由"})
     assert refused.status_code == 400 and "Select at least one comment." in text_of(refused)
+
+
+def test_the_files_of_an_opinion_are_opened_from_its_comment_by_its_organizers_staff_only(app, own_user_per_request):
+    plan, comment, people = _setup()
+    clerk = client_as(app, people["secretariat"])
+    clerk.post(f"/staff/comments/plans/{plan.id}/opinions/new", content_type="multipart/form-data", data={
+        "channel": "fax", "received_on": "2026-11-20", "name": "林小姐", "address": "南投縣", "text": "傳真意見",
+        "scan": (io.BytesIO(PDF), "傳真掃描.pdf")})
+    submission = db.session.scalar(select(Submission).where(Submission.channel == "fax"))
+    faxed, record = submission.comments[0], submission.files[0]
+    page = clerk.get(f"/staff/comments/{faxed.id}")
+    link = f"/staff/comments/{faxed.id}/files/{record.id}/傳真掃描.pdf"
+    assert quote(link) in page.get_data(as_text=True) and "scan" in text_of(page)
+
+    opened = clerk.get(link)
+    assert opened.status_code == 200 and opened.get_data() == PDF
+    assert opened.mimetype == "application/pdf" and "no-store" in opened.headers["Cache-Control"]
+    assert clerk.get(f"/staff/comments/{comment.id}/files/{record.id}/傳真掃描.pdf").status_code == 404  # not its file
+    assert clerk.get(f"/staff/comments/{faxed.id}/files/{record.id}/other.pdf").status_code == 404
+    other = factories.staff("secretariat", factories.organizer("other-county"))
+    factories.commit()
+    assert client_as(app, other).get(link).status_code == 404  # another organizer's staff
+    assert app.test_client().get(link).status_code == 302  # signed out: to the sign-in page
 
 
 def test_staff_enter_a_paper_opinion_with_a_scan(app, own_user_per_request):
