@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from .accounts.models import StaffInvitation, User
+from .dayof.models import MeetingCourse, SpeakingTurn
 from .extensions import db
 from .labels import PURGED_APPLICANT, UNNAMED_RECORD, audit_details, audit_sentence
 from .materials.models import Material
@@ -19,16 +20,29 @@ NAME_COLUMNS = {
 }
 
 
+# Records named through the record they belong to: the day's course by its meeting, a speaking turn
+# by its speaker (id of the record, name, and the join between them).
+NAMED_THROUGH = {
+    "meeting_courses": (MeetingCourse.id, Meeting.title, Meeting.id == MeetingCourse.meeting_id),
+    "speaking_turns": (SpeakingTurn.id, Application.name, Application.id == SpeakingTurn.application_id),
+}
+
+
 def _names(entries) -> dict[tuple[str, int], str]:
     wanted: dict[str, set[int]] = {}
     for e in entries:
-        if e.target_type in NAME_COLUMNS and e.target_id is not None:
+        if (e.target_type in NAME_COLUMNS or e.target_type in NAMED_THROUGH) and e.target_id is not None:
             wanted.setdefault(e.target_type, set()).add(e.target_id)
     names = {}
     for kind, ids in wanted.items():
-        column = NAME_COLUMNS[kind]
-        key = column.class_.id
-        names |= {(kind, i): n for i, n in db.session.execute(select(key, column).where(key.in_(ids)))}
+        if kind in NAMED_THROUGH:
+            key, column, on = NAMED_THROUGH[kind]
+            query = select(key, column).join(column.class_, on)
+        else:
+            column = NAME_COLUMNS[kind]
+            key = column.class_.id
+            query = select(key, column)
+        names |= {(kind, i): n for i, n in db.session.execute(query.where(key.in_(ids)))}
     return names
 
 

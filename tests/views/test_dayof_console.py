@@ -172,3 +172,23 @@ def test_the_speech_log_downloads_as_csv_and_ods_V14(client, counties, today, si
     ods = client.get(f"/staff/meetings/{meeting.id}/speeches.ods")
     assert ods.status_code == 200 and ods.mimetype == "application/vnd.oasis.opendocument.spreadsheet"
     assert client.get(f"/staff/meetings/{meeting.id}/speeches.pdf").status_code == 404
+
+
+def test_the_audit_log_tells_the_days_steps_in_words_naming_the_meeting_and_the_speaker(client, counties, today,
+                                                                                         sign_in, db):
+    from app import labels
+    from app.rules import meeting_course as mc
+    meeting, people = today
+    sign_in(counties.secretariat_a)
+    to_comment(client, db, meeting)
+    assert post(client, course_url(meeting, "/call-next"), db, meeting).status_code == 303
+    turn = db.session.scalars(select(SpeakingTurn).where(SpeakingTurn.application_id == people[0].id)).one()
+    for action in ("start", "stop"):
+        assert post(client, course_url(meeting, f"/turns/{turn.id}/{action}"), db, meeting).status_code == 303
+    body = text_of(client.get("/staff/audit"))
+    assert f"At the meeting “{meeting.title}” public comment was opened" in body
+    assert "王小明 was called to the microphone" in body and "The speech of 王小明 ended" in body
+    assert "A change to" not in body and "no longer on file" not in body
+    every = [f"dayof.course.{a}" for a in mc.COURSE_ACTIONS] + [f"dayof.turn.{a}" for a in mc.TURN_ACTIONS]
+    every += ["dayof.settings.changed", "dayof.comment.extended", "dayof.recording.noted"]
+    assert [a for a in every if a not in labels.AUDIT_SENTENCES or a not in labels.LABELS["action"]] == []
