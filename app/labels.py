@@ -219,6 +219,7 @@ LABELS = {
         "subscription.confirmed": _l("Confirmed a subscription to notices"),
         "subscription.changed": _l("Changed a subscription to notices"),
         "subscription.unsubscribed": _l("Unsubscribed from notices"),
+        "outbox.sent_again": _l("Sent an undelivered message again"),
     },
 }
 
@@ -326,6 +327,7 @@ AUDIT_SENTENCES = {
     "subscription.confirmed": _l("The subscription of %(name)s was confirmed"),
     "subscription.changed": _l("The subscription of %(name)s was changed"),
     "subscription.unsubscribed": _l("%(name)s unsubscribed from notices"),
+    "outbox.sent_again": _l("An undelivered message about the meeting “%(name)s” was sent again"),
 }
 UNKNOWN_AUDIT_SENTENCE = _l("A change to “%(name)s” was recorded")
 UNNAMED_RECORD = _l("a record no longer on file")
@@ -334,6 +336,7 @@ PURGED_APPLICANT = _l("an applicant whose personal data were deleted")
 DETAIL_NAMES = {
     "kind": _l("Kind"), "claim": _l("Claim"), "channel": _l("Channel"), "from": _l("From"), "to": _l("To"),
     "role": _l("Role"), "reason": _l("Reason"), "title": _l("Title"), "email": _l("E-mail"), "name": _l("Name"),
+    "recipient": _l("Recipient"), "subject": _l("Subject"),
     "count": _l("Number"), "fields": _l("Fields"), "until": _l("Until"), "before": _l("Before"),
     "after": _l("After"), "stage": _l("Stage"), "table": _l("Part"), "seats": _l("Seats"),
     "agency": _l("Agency"), "format": _l("Format"), "late": _l("Late"), "by_staff": _l("By staff"),

@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 from ..counties import CODES
 from ..extensions import db
 from ..meetings.models import Meeting
-from ..outbox.models import OutboxMessage
+from ..outbox.models import FAILED, UNCERTAIN, OutboxMessage
 from ..plans.models import Organizer, Plan
 from ..rules.participation import MEETING_KINDS
 from ..rules.publication import DRAFT
@@ -71,3 +71,15 @@ def organisation_record(organisation):
         .options(joinedload(Meeting.plan))
         .where(func.lower(OutboxMessage.recipient).in_(keys))
         .order_by(OutboxMessage.id.desc()).limit(1000)).all()
+
+
+UNDELIVERED_SHOWN = 200
+
+
+def undelivered(meeting_id: int) -> list[OutboxMessage]:
+    """The meeting's messages that failed or whose sending was interrupted (notices and applicants'
+    mail alike), oldest first, at most UNDELIVERED_SHOWN: what staff may send again."""
+    return db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.meeting_id == meeting_id,
+                                    OutboxMessage.status.in_((FAILED, UNCERTAIN)))
+        .order_by(OutboxMessage.id).limit(UNDELIVERED_SHOWN)).all()

@@ -10,6 +10,8 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..meetings.models import SuggestedAttendance
 from ..meetings.staff_pages import managed_meeting
+from ..outbox import services as outbox
+from ..outbox.models import OutboxMessage
 from ..params import MAX_ID
 from ..spreadsheets import ODS_MIMETYPE, to_csv, to_ods
 from . import directory, queries
@@ -36,7 +38,8 @@ def _page(meeting, form, shown=None, status=200):
     return render_template("notices/meeting.html", meeting=meeting, form=form, notices=notices, shown=shown,
                            counts={n.id: queries.status_counts(n.id) for n in notices}, kinds=NOTICE_KIND_LABELS,
                            statuses=STATUS_LABELS, audiences=AUDIENCE_LABELS, ranks=RANK_AUDIENCE,
-                           attendance_links=links, organisations=organisations), status
+                           attendance_links=links, organisations=organisations,
+                           undelivered=queries.undelivered(meeting.id)), status
 
 
 @bp.get("/<int:meeting_id>/notices")
@@ -68,6 +71,27 @@ def send_notice(meeting_id):
     db.session.commit()
     flash(gettext("The notice is written; the outbox is sending it."), "success")
     return redirect(url_for(".index", meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/notices/messages/<int:message_id>/send-again")
+def send_again(meeting_id, message_id):
+    """Queue one of the meeting's failed or interrupted messages again, once staff have checked it."""
+    meeting = managed_meeting(meeting_id)
+    message = db.session.get(OutboxMessage, message_id) if 0 < message_id <= MAX_ID else None
+    if message is None or message.meeting_id != meeting.id:
+        abort(404)
+    try:
+        outbox.send_again(message, now=utcnow())
+    except outbox.NotResendable:
+        flash(gettext("The message to %(email)s was already sent again or delivered; nothing was changed.",
+                      email=message.recipient), "info")
+        return redirect(url_for(".index", meeting_id=meeting.id, _anchor="undelivered"))
+    audit.record(current_user, "outbox.sent_again", meeting, {"recipient": message.recipient,
+                                                              "subject": message.subject}, now=utcnow())
+    db.session.commit()
+    flash(gettext("The message to %(email)s is queued again; the outbox sends it within a minute.",
+                  email=message.recipient), "success")
+    return redirect(url_for(".index", meeting_id=meeting.id, _anchor="undelivered"))
 
 
 @bp.get("/<int:meeting_id>/notices/report.<any(csv, ods):extension>")

@@ -124,3 +124,49 @@ def test_suggested_attendance_is_linked_to_a_directory_entry_W3(counties, sign_i
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(AttendanceLink)) == 1
     assert "臺中市政府都市發展局" in text_of(client.get(f"/staff/meetings/{meeting.id}/notices"))
+
+
+def test_staff_send_a_failed_or_interrupted_message_again_and_the_worker_delivers_it_once(
+        counties, sign_in, client, db, make, app, smtp):
+    from app.dbtypes import utcnow
+    from app.outbox.services import enqueue_mail
+    from app.outbox.worker import send_due
+    meeting, other = counties.published_a, counties.published_b
+    failed = enqueue_mail("bounced@example.tw", "會議通知", "內文", topic="notice.published", now=make.now(),
+                          meeting_id=meeting.id)
+    interrupted = enqueue_mail("cut@example.tw", "會議通知", "內文", topic="notice.published", now=make.now(),
+                               meeting_id=meeting.id)
+    elsewhere = enqueue_mail("b@example.tw", "會議通知", "內文", topic="notice.published", now=make.now(),
+                             meeting_id=other.id)
+    make.commit()
+    failed.status, failed.last_error = "failed", "SMTPRecipientsRefused: 550 mailbox unavailable"
+    interrupted.status, elsewhere.status = "uncertain", "failed"
+    make.commit()
+    sign_in(counties.secretariat_a)
+    page = text_of(client.get(f"/staff/meetings/{meeting.id}/notices"))
+    assert "bounced@example.tw" in page and "550 mailbox unavailable" in page and "cut@example.tw" in page
+    assert "Interrupted, not resent" in page and "b@example.tw" not in page
+
+    again = client.post(f"/staff/meetings/{meeting.id}/notices/messages/{interrupted.id}/send-again")
+    assert again.status_code == 302 and again.headers["Location"].endswith("#undelivered")
+    assert "cut@example.tw is queued again" in text_of(client.get(again.headers["Location"]))
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, interrupted.id).status == "pending"
+    twice = client.post(f"/staff/meetings/{meeting.id}/notices/messages/{interrupted.id}/send-again")
+    assert "already sent again or delivered" in text_of(client.get(twice.headers["Location"]))
+    assert client.post(f"/staff/meetings/{meeting.id}/notices/messages/{elsewhere.id}/send-again"
+                       ).status_code == 404  # another meeting's message
+    audit_page = text_of(client.get("/staff/audit"))
+    assert f"An undelivered message about the meeting “{meeting.title}” was sent again" in audit_page
+
+    app.config.update(smtp.config)
+    sent, _failed = send_due(now=utcnow(), limit=1000)
+    received = [str(m["To"]) for m in smtp.wait_for(sent)]
+    assert received.count("cut@example.tw") == 1 and "bounced@example.tw" not in received
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, failed.id).status == "failed"  # not sent again until staff ask
+
+    sign_in(counties.secretariat_b)
+    assert client.post(f"/staff/meetings/{meeting.id}/notices/messages/{failed.id}/send-again").status_code == 404
+    sign_in(counties.planner_a)
+    assert client.post(f"/staff/meetings/{meeting.id}/notices/messages/{failed.id}/send-again").status_code == 403
