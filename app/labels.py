@@ -117,6 +117,10 @@ LABELS = {
         "idle_timeout": _l("Unused for too long"),
         "lifetime_over": _l("Signed in for too long"),
     },
+    "decision": {  # a response's decision on a comment (app/comments)
+        "adopted": _l("Adopted"), "partly": _l("Partly adopted"), "not_adopted": _l("Not adopted"),
+        "elsewhere": _l("Handled separately"), "out_of_scope": _l("Outside this plan"),
+    },
     "action": {  # what the audit log and a meeting's history say for each recorded action
         "meeting.created": _l("Created the meeting"),
         "meeting.updated": _l("Changed the meeting's details"),
@@ -355,6 +359,11 @@ DETAIL_NAMES = {
 
     "added": _l("Added"), "dropped": _l("Dropped"), "cases": _l("Cases"), "organisation": _l("Organisation"),
     "places_given_up": _l("Places given up"),
+    # comments and their answers (issue 11)
+    "meeting_id": _l("Meeting number"), "comment_id": _l("Comment number"), "case_id": _l("Case number"),
+    "number": _l("Version"), "decision": _l("Decision"), "topic": _l("Topic"), "resolution": _l("Resolution"),
+    "receipt": _l("Receipt number"), "parts": _l("Parts"), "ids": _l("Comments"), "comments": _l("Comments"),
+    "days": _l("Days"),
 }
 
 
@@ -370,7 +379,7 @@ def _detail_name(name: str) -> str:
 # The label groups that name the values of an audit entry's details, tried in order (codes become words).
 DETAIL_LABELS = {"kind": ("application_kind", "kind"), "claim": ("claim",), "channel": ("channel",),
                  "from": ("pool", "status"), "to": ("pool", "status"), "role": ("role",),
-                 "reason": ("session_end", "speaking_reason")}
+                 "reason": ("session_end", "speaking_reason"), "decision": ("decision",)}
 
 
 def audit_details(details: dict) -> list[tuple[str, str]]:

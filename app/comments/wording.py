@@ -1,13 +1,9 @@
 """The names people read for decisions, sources, channels and statuses of comments and responses."""
 from flask_babel import lazy_gettext as _l
 
-DECISION_LABELS = {
-    "adopted": _l("Adopted"),
-    "partly": _l("Partly adopted"),
-    "not_adopted": _l("Not adopted"),
-    "elsewhere": _l("Handled separately"),
-    "out_of_scope": _l("Outside this plan"),
-}
+from ..labels import LABELS as SHARED_LABELS
+
+DECISION_LABELS = SHARED_LABELS["decision"]  # in labels.py, so the audit log names decisions in words too
 SOURCE_LABELS = {
     "written": _l("Written opinion"),
     "oral": _l("Spoken at a meeting"),

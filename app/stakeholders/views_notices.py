@@ -21,7 +21,7 @@ from .models import MANUAL, AttendanceLink, Organisation
 from .notices import render_notice, write_notice
 from .recipients import preview
 from .report import report_rows
-from .wording import AUDIENCE_LABELS, NOTICE_KIND_LABELS, STATUS_LABELS
+from .wording import AUDIENCE_LABELS, NOTICE_KIND_LABELS, STATUS_LABELS, undelivered_reason
 
 bp = Blueprint("notices_staff", __name__, url_prefix="/staff/meetings")
 bp.before_request(login_required(lambda: None))
@@ -39,7 +39,7 @@ def _page(meeting, form, shown=None, status=200):
                            counts={n.id: queries.status_counts(n.id) for n in notices}, kinds=NOTICE_KIND_LABELS,
                            statuses=STATUS_LABELS, audiences=AUDIENCE_LABELS, ranks=RANK_AUDIENCE,
                            attendance_links=links, organisations=organisations,
-                           undelivered=queries.undelivered(meeting.id)), status
+                           undelivered=queries.undelivered(meeting.id), undelivered_reason=undelivered_reason), status
 
 
 @bp.get("/<int:meeting_id>/notices")

@@ -1,4 +1,7 @@
 """The names people read for the directory's and the notices' codes."""
+import re
+
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 ORGANISATION_KIND_LABELS = {
@@ -24,3 +27,17 @@ IMPORT_REASONS = {
     "same_as_row": _l("the same organisation and contact as row"),
     "same_name_as": _l("the same organisation as (name written differently)"),
 }
+
+
+_SMTP_REPLY = re.compile(r"\((\d{3}), b?['\"]([^'\"]*)['\"]\)")
+
+
+def undelivered_reason(status: str, last_error: str) -> str:
+    """Why an undelivered message was not delivered, in the reader's language: the mail server's refusal
+    with its code, an interrupted sending, or the worker's own words (a malformed or unsendable one)."""
+    if status == "uncertain":
+        return gettext("The sending stopped midway; the mail server may have taken it.")
+    reply = _SMTP_REPLY.search(last_error or "")
+    if reply:
+        return gettext("The mail server refused it: %(code)s %(reply)s", code=reply.group(1), reply=reply.group(2))
+    return last_error or ""

@@ -62,3 +62,15 @@ def test_audit_log_names_records_in_words_and_unknown_actions_read_as_a_sentence
 
 def count_entries(db):
     return db.session.query(AuditEntry).count()
+
+
+def test_the_audit_log_names_a_responses_decision_and_its_comment_in_words(client, make, counties, sign_in):
+    meeting = counties.published_a
+    audit.record(counties.secretariat_a, "response.drafted", meeting,
+                 {"title": "#5 海岸地區", "comment_id": 5, "decision": "elsewhere", "meeting_id": meeting.id},
+                 organizer_id=counties.a.id)
+    make.commit()
+    sign_in(counties.secretariat_a)
+    body = text_of(client.get("/staff/audit"))
+    assert "<dt>Decision</dt><dd>Handled separately</dd>" in body and "<dt>Comment number</dt><dd>5</dd>" in body
+    assert "elsewhere" not in body and "comment id" not in body and "meeting id" not in body

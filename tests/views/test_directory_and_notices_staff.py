@@ -139,13 +139,15 @@ def test_staff_send_a_failed_or_interrupted_message_again_and_the_worker_deliver
     elsewhere = enqueue_mail("b@example.tw", "會議通知", "內文", topic="notice.published", now=make.now(),
                              meeting_id=other.id)
     make.commit()
-    failed.status, failed.last_error = "failed", "SMTPRecipientsRefused: 550 mailbox unavailable"
+    failed.status = "failed"
+    failed.last_error = "SMTPRecipientsRefused: {'bounced@example.tw': (550, b'5.1.1 mailbox unavailable')}"
     interrupted.status, elsewhere.status = "uncertain", "failed"
     make.commit()
     sign_in(counties.secretariat_a)
     page = text_of(client.get(f"/staff/meetings/{meeting.id}/notices"))
-    assert "bounced@example.tw" in page and "550 mailbox unavailable" in page and "cut@example.tw" in page
-    assert "Interrupted, not resent" in page and "b@example.tw" not in page
+    assert "bounced@example.tw" in page and "cut@example.tw" in page and "b@example.tw" not in page
+    assert "The mail server refused it: 550 5.1.1 mailbox unavailable" in page and "SMTPRecipientsRefused" not in page
+    assert "Interrupted, not resent" in page and "The sending stopped midway" in page
 
     again = client.post(f"/staff/meetings/{meeting.id}/notices/messages/{interrupted.id}/send-again")
     assert again.status_code == 302 and again.headers["Location"].endswith("#undelivered")
