@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
+from ..params import MAX_ID
 from ..materials.services import WRITTEN, check_upload, display_filename
 from ..rules import Problem
 from ..rules.comments import OPEN, exhibition_state, opinion_problems
@@ -118,7 +119,7 @@ def store_file(submission: Submission, upload, *, is_scan: bool) -> SubmissionFi
 def submission_for_token(token: str) -> Submission:
     """The submission a receipt link names; ReceiptInvalid unless it exists and the nonce matches."""
     submission_id, nonce = links.read_token(token)
-    submission = db.session.get(Submission, submission_id) if 1 <= submission_id <= 2**31 - 1 else None
+    submission = db.session.get(Submission, submission_id) if 1 <= submission_id <= MAX_ID else None
     if submission is None or not secrets.compare_digest(submission.nonce.encode(), nonce.encode()):
         raise links.ReceiptInvalid()
     return submission

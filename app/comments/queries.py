@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..meetings.models import Meeting
+from ..params import page_number, whole_number
 from ..rules.comments import ANSWERED, DECISIONS, PUBLISHED, SOURCES
 from .models import Comment, Response
 from .richtext import like_pattern
@@ -29,13 +30,11 @@ class Filters:
     @classmethod
     def from_args(cls, args) -> "Filters":
         """Read the query string leniently."""
-        meeting = args.get("meeting", "")
-        page = args.get("page", "1")
         return cls(decision=args.get("decision", "") if args.get("decision") in DECISIONS else "",
-                   meeting_id=int(meeting) if meeting.isdigit() and len(meeting) < 10 else None,
+                   meeting_id=whole_number(args.get("meeting")),
                    source=args.get("source", "") if args.get("source") in SOURCES else "",
                    topic=args.get("topic", "")[:80], q=args.get("q", "")[:100].strip(),
-                   page=int(page) if page.isdigit() and 0 < len(page) < 6 and int(page) > 0 else 1)
+                   page=page_number(args))
 
     def as_args(self, **changes) -> dict:
         """The query-string values, for links to other pages of the same list."""

@@ -11,6 +11,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import form_status, refuse, submit
 from ..meetings.models import Meeting, SuggestedAttendance
+from ..params import whole_number
 from ..plans.models import Plan
 from ..violations import RuleViolation, message_for
 from . import minutes
@@ -54,8 +55,8 @@ def resolution(meeting_id):
     """Record the committee's resolution on a case (or the meeting)."""
     meeting = _meeting(meeting_id)
     form = ResolutionForm()
-    raw = request.form.get("case_id", "")
-    case_id = int(raw) if raw.isdigit() and any(c.id == int(raw) for c in meeting.cases) else None
+    raw = whole_number(request.form.get("case_id"))
+    case_id = raw if any(c.id == raw for c in meeting.cases) else None
     done, refused = submit(form, lambda: minutes.set_resolution(meeting, case_id, form.resolution.data or "",
                                                                 actor=current_user, now=utcnow()),
                            gettext("Resolution saved."), lambda r: url_for(".minutes_page", meeting_id=meeting.id))
@@ -103,7 +104,7 @@ def discussion(plan_id):
     plan = _plan(plan_id)
     form = DiscussionForm()
     if form.validate_on_submit():
-        ids = [int(v) for v in request.form.getlist("comment_ids") if v.isdigit() and len(v) < 10]
+        ids = [i for i in map(whole_number, request.form.getlist("comment_ids")) if i]
         selected = db.session.scalars(select(Comment).where(Comment.plan_id == plan.id, Comment.id.in_(ids))).all()
         try:
             create_item(plan, selected, title=form.title.data, actor=current_user, now=utcnow())

@@ -13,6 +13,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..formflow import form_status, refuse, submit
 from ..meetings.models import Meeting
+from ..params import whole_number
 from ..plans.models import Plan
 from ..storage import file_store
 from ..timefmt import TAIPEI, to_local
@@ -106,7 +107,7 @@ def _templates(organizer_id):
 
 
 def _selected(plan) -> list[Comment]:
-    ids = [int(v) for v in request.form.getlist("comment_ids") if v.isascii() and v.isdigit() and len(v) < 10]
+    ids = [i for i in map(whole_number, request.form.getlist("comment_ids")) if i]
     if not ids:
         return []
     return db.session.scalars(select(Comment).where(Comment.plan_id == plan.id, Comment.id.in_(ids))
@@ -141,9 +142,9 @@ def bulk(plan_id):
 
 
 def _bulk_answer(form, plan) -> dict:
-    template_id = form.template_id.data
-    if template_id and template_id.isdigit():
-        template = db.session.get(ResponseTemplate, int(template_id))
+    template_id = whole_number(form.template_id.data)
+    if template_id:
+        template = db.session.get(ResponseTemplate, template_id)
         if template is not None and template.organizer_id == plan.organizer_id:
             return {"decision": template.decision, "reasoning": template.reasoning,
                     "plan_section": template.plan_section, "template_id": template.id}
@@ -177,7 +178,7 @@ def new_meeting_comment(meeting_id):
                                                                                   for c in meeting.cases])
 
     def save():
-        case_id = int(form.case_id.data) if (form.case_id.data or "").isdigit() else None
+        case_id = whole_number(form.case_id.data)
         values = dict(text=form.text.data or "", name=form.name.data or "", organisation=form.organisation.data or "",
                       case_id=case_id, confidential=form.confidential.data, actor=current_user, now=utcnow())
         if form.kind.data == "statement":
@@ -245,8 +246,7 @@ def _render_comment(comment, status=200, **forms):
 
 
 def _version(form) -> int | None:
-    raw = form.version.data or ""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    return whole_number(form.version.data)
 
 
 @bp.post("/<int:comment_id>/response")

@@ -6,6 +6,7 @@ from ..counties import CODES
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..outbox.models import FAILED, UNCERTAIN, OutboxMessage
+from ..params import whole_number
 from ..plans.models import Organizer, Plan
 from ..rules.participation import MEETING_KINDS
 from ..rules.publication import DRAFT
@@ -19,7 +20,7 @@ def feed_filters(args) -> dict:
     """The feed's filters from the query string, unknown values dropped: counties, kinds, plans."""
     return {"counties": [c for c in args.getlist("county") if c in CODES],
             "kinds": [k for k in args.getlist("kind") if k in MEETING_KINDS],
-            "plans": [int(p) for p in args.getlist("plan") if p.isdigit() and len(p) < 10]}
+            "plans": [i for i in map(whole_number, args.getlist("plan")) if i]}
 
 
 def feed_notices(filters: dict) -> list[Notice]:

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..outbox import bulk
 from ..outbox.models import UNSUBSCRIBED as UNSUBSCRIBED_REASON
 from ..outbox.services import enqueue_mail
+from ..params import whole_number
 from ..rules.names import normalise_email
 from ..rules.participation import MEETING_KINDS
 from ..urls import external_url
@@ -28,7 +29,7 @@ CHOICE_KINDS = ((COUNTY, "counties"), (PLAN, "plans"), (KIND, "kinds"))
 def clean_choices(counties, plans, kinds, plan_ids) -> dict:
     """The choices limited to known counties, plans and meeting kinds, sorted and without repeats."""
     return {"counties": sorted(set(counties) & set(CODES)),
-            "plans": sorted({int(p) for p in plans if str(p).isdigit() and int(p) in plan_ids}),
+            "plans": sorted({i for i in (whole_number(str(p)) for p in plans) if i in plan_ids}),
             "kinds": sorted(set(kinds) & set(MEETING_KINDS))}
 
 

@@ -228,3 +228,11 @@ def test_xss_payloads_never_survive_into_pages_exports_or_mail(client, make):
     for message in db.session.scalars(select(OutboxMessage)):
         assert "<script" not in message.body and "onerror" not in message.body
         assert "<script" not in message.subject
+
+
+def test_the_adoption_page_and_its_downloads_ignore_numbers_that_are_not_plain_digits(client, make):
+    plan, *_rest = _answered_plan()
+    make.commit()
+    for query in ("page=²", "meeting=²", "page=١٢", "meeting=99999999999999999999"):
+        assert client.get(f"/plans/{plan.id}/adoption?{query}").status_code == 200, query
+    assert client.get(f"/plans/{plan.id}/adoption.csv?meeting=²").status_code == 200

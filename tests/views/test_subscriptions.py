@@ -126,3 +126,9 @@ def test_atom_feed_lists_notices_with_the_same_filters(client, make, db):
     feed = client.get("/subscribe/feed.atom?county=taichung").get_data(as_text=True)
     assert feed.count("<entry>") == 1 and "taichung 公聽會" in feed
     assert client.get("/subscribe/feed.atom").get_data(as_text=True).count("<entry>") == 2
+
+
+def test_a_plan_number_that_is_not_plain_digits_is_ignored_not_a_server_error(client, make, db):
+    assert client.get("/subscribe/feed.atom?plan=²&plan=1").status_code == 200
+    response = client.post("/subscribe", data={"email": "ming@example.tw", "counties": ["taichung"], "plans": ["²"]})
+    assert response.status_code in (200, 302, 303)
