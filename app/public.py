@@ -18,7 +18,7 @@ def index():
     now = utcnow()
     page = public_meeting_page(MeetingFilters(), now, per_page=10)
     shown = (page.items, page.total, [m.registration_at(now) for m in page.items],
-             [(m.plan.id, m.plan.name, m.plan.name_en) for m in page.items])  # each card names its plan
+             [(m.plan.id, m.plan.name, m.plan.name_en, m.plan.county_code) for m in page.items])  # each card's plan
     return conditional_page(shown,
                             lambda: render_template("public/index.html", page=page, now=now))
 

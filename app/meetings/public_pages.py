@@ -81,10 +81,15 @@ def _queue_words(queue, ugettext) -> str:
     return ugettext("Speaking places full")
 
 
+SUBSCRIBE_CACHE_SIZE = 512  # subscription blocks kept per worker (one per page, filter and language)
+
+
 def subscribe_html(endpoint: str, label: str, element_id: str, args: dict | None = None) -> Markup:
     """A calendar file as a webcal:// subscription, a download and an address to copy, with one line of help."""
     given = tuple(sorted((name, value) for name, value in (args or {}).items() if value not in (None, "")))
     cache = current_app.extensions.setdefault("subscribe_html", {})
+    if len(cache) >= SUBSCRIBE_CACHE_SIZE:  # a visitor's search words are part of the key: never let it grow
+        cache.clear()
     key = (endpoint, str(label), element_id, given, locale_code(), request.script_root)
     if key not in cache:
         path, https, webcal = feed_urls(endpoint, **dict(given))
@@ -103,6 +108,3 @@ def subscribe_html(endpoint: str, label: str, element_id: str, args: dict | None
             f'<p class="help">{escape(help_line)}</p></details></div>')
     return cache[key]
 
-
-_HELP = ("Google Calendar: Other calendars, +, From URL. Outlook: Add calendar, Subscribe from web. "
-         "Apple Calendar: File, New Calendar Subscription.")

@@ -184,8 +184,9 @@ def matches_word(word):
 
 
 def plan_choices() -> list:
-    """Every plan's id and names, for the list's filter."""
-    return db.session.execute(select(Plan.id, Plan.name, Plan.name_en).order_by(Plan.name, Plan.id)).all()
+    """Every plan's id, names and county, for the list's filter (and its ETag: the cards show the county)."""
+    return db.session.execute(select(Plan.id, Plan.name, Plan.name_en, Plan.county_code)
+                              .order_by(Plan.name, Plan.id)).all()
 
 
 class AgendaLine(NamedTuple):

@@ -49,7 +49,8 @@ def index():
     return conditional_page(
         (page.items, page.total, plans, states, places, filters.as_args()),
         lambda: render_template("public/meetings.html", page=page, filters=filters, ignored=ignored, plans=plans,
-                                counties=COUNTIES, now=now, places=places, months=by_month(page.items)),
+                                counties=COUNTIES, now=now, places=places,
+                                months=by_month(page.items) if filters.view == "table" else []),
         cacheable=not ignored)  # a notice about this visitor's own address: stored by no one
 
 

@@ -126,6 +126,17 @@ def test_a_renamed_plan_changes_the_etag_of_every_page_that_names_it(visitor, co
     assert again.status_code == 200 and "第一次通盤檢討" in again.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("url", ["/", "/meetings"])
+def test_a_plan_moved_to_another_county_changes_the_etag_of_the_cards(visitor, counties, db, url):
+    # The cards and the table name each meeting's county, which is its plan's.
+    first = visitor.get(url)
+    assert "臺中市" in first.get_data(as_text=True)
+    counties.plan_a.county_code = "yilan"
+    db.session.commit()
+    again = visitor.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and "宜蘭縣" in again.get_data(as_text=True)
+
+
 def test_a_canonical_redirect_stays_under_the_path_the_portal_is_mounted_at(visitor, counties):
     response = visitor.get("/meetings?utm_source=line", base_url="http://localhost/portal/")
     assert response.status_code == 301 and response.headers["Location"] == "/portal/meetings"
