@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..params import MAX_ID
 from ..materials.services import WRITTEN, check_upload, display_filename
+from ..params import MAX_ID
 from ..rules import Problem
 from ..rules.comments import OPEN, exhibition_state, opinion_problems
 from ..rules.comments import WRITTEN as WRITTEN_SOURCE

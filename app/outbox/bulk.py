@@ -21,16 +21,17 @@ class NoPersonaliser(ValueError):
     """A bulk message cannot go out without its unsubscribe link and headers."""
 
 
-def register_personaliser(personaliser: Callable[[str], tuple[str, dict]]) -> None:
-    """Let the worker ask `personaliser(address)` for a bulk message's footer and headers."""
+def register_personaliser(personaliser: Callable[[str, str], tuple[str, dict]]) -> None:
+    """Let the worker ask `personaliser(address, audience)` for a bulk message's footer and headers."""
     _personaliser[:] = [personaliser]
 
 
-def personalise(address: str) -> tuple[str, dict]:
-    """The footer and headers of a bulk message to `address`."""
+def personalise(address: str, audience: str = "") -> tuple[str, dict]:
+    """The footer and headers of a bulk message to `address`, sent to it as one of `audience`
+    (OutboxMessage.audience: a subscriber, a directory contact, a standing invitee)."""
     if not _personaliser:
         raise NoPersonaliser("no personaliser registered for bulk mail")
-    return _personaliser[0](address)
+    return _personaliser[0](address, audience)
 
 
 def suppressed_among(addresses) -> set[str]:

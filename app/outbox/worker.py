@@ -118,7 +118,7 @@ def build_message(row: OutboxMessage, sender: str, memo: dict | None = None) -> 
     headers = {"X-Portal-Topic": one_line(row.topic), "Auto-Submitted": "auto-generated"}
     body = row.body
     if row.bulk:
-        footer, extra = bulk.personalise(row.recipient)
+        footer, extra = bulk.personalise(row.recipient, row.audience)
         body = f"{body.rstrip()}\n\n{footer}" if footer else body
         headers |= {name: one_line(value) for name, value in extra.items()} | {"Precedence": "bulk"}
     message = Message(subject=one_line(row.subject), recipients=[row.recipient], body=body, sender=sender,

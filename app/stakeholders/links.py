@@ -68,13 +68,15 @@ def read_record_token(token: str) -> tuple[int, str]:
         raise LinkInvalid() from error
 
 
-def bulk_footer(address: str) -> tuple[str, dict]:
-    """The footer and RFC 8058 headers of a bulk message to `address` (registered with the outbox)."""
+def bulk_footer(address: str, audience: str = "") -> tuple[str, dict]:
+    """The footer and RFC 8058 headers of a bulk message to `address` (registered with the outbox). Only a
+    subscriber has choices to change; a directory contact or a standing invitee may still stop every notice."""
     token = address_token(address)
     unsubscribe = external_url("subscriptions.unsubscribe", token=token)
-    preferences = external_url("subscriptions.preferences", token=address_token(address, PREFERENCES))
-    lines = [line % {"url": url} for pair in _footer_lines() for line, url in zip(pair, (unsubscribe, preferences),
-                                                                                   strict=True)]
+    urls = [unsubscribe]
+    if audience == "subscriber":
+        urls.append(external_url("subscriptions.preferences", token=address_token(address, PREFERENCES)))
+    lines = [line % {"url": url} for pair in _footer_lines() for line, url in zip(pair, urls, strict=False)]
     headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     return "-- \n" + "\n".join(lines), headers
 

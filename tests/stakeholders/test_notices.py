@@ -1,6 +1,8 @@
 """Notices of meetings (P10, P11, W5): who receives them, deduplicated; their .ics; delivery through
 the outbox to a real SMTP server, with retries, permanent failures and suppression."""
+import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import icalendar
 from sqlalchemy import select
@@ -199,3 +201,17 @@ def test_minutes_published_signal_writes_a_notice_pointing_to_the_minutes(make, 
     db.session.commit()
     notice = db.session.scalar(select(Notice).where(Notice.kind == "minutes"))
     assert notice.recipients == 1 and "https://example.tw/minutes/1" in notice.body
+
+
+def test_only_a_subscriber_is_offered_to_change_what_they_follow_everyone_may_stop_P10(app, make, db, smtp):
+    org = make.organizer()
+    subscriber(db, "reader@example.tw", county=org.county_code)
+    organisation(db, org, "濕地保護聯盟", ["contact@example.tw"], county=org.county_code)
+    meetings.publish_meeting(make.meeting(org, status="draft"), actor=None, now=make.now())
+    db.session.commit()
+    assert send_due(now=make.now()) == (2, 0)
+    bodies = {str(m["To"]): m.get_body(("plain",)).get_content() for m in smtp.wait_for(2)}
+    preferences = re.search(r"http\S+/subscribe/preferences/\S+", bodies["reader@example.tw"]).group(0)
+    assert app.test_client().get(urlsplit(preferences).path).status_code == 200  # a link that works
+    assert "/subscribe/preferences/" not in bodies["contact@example.tw"]  # no choices to change: none offered
+    assert all("/subscribe/unsubscribe/" in body for body in bodies.values())
