@@ -5,9 +5,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
-from ..accounts.access import require
+from ..accounts.access import require, scoped_or_404
 from ..audit import AuditEntry
+from ..audit_sentences import audit_detail_pairs, audit_sentences
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..params import MAX_ID, page_number
@@ -38,9 +40,9 @@ def organizer_id() -> int:
 
 
 def _organisation(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or organisation.organizer_id != organizer_id():
-        abort(404)
+    """The organisation, if the staff member may manage its organizer's directory (any, for an admin)."""
+    organisation = scoped_or_404(db.session.get(Organisation, organisation_id))
+    require("meeting.manage", organisation.organizer_id)
     return organisation
 
 
@@ -122,8 +124,10 @@ def show(organisation_id):
     organisation = _organisation(organisation_id)
     history = db.session.scalars(select(AuditEntry).where(AuditEntry.target_type == "organisations",
                                                           AuditEntry.target_id == organisation.id)
-                                 .order_by(AuditEntry.id.desc()).limit(100)).all()
+                                 .order_by(AuditEntry.id.desc()).options(joinedload(AuditEntry.actor))
+                                 .limit(100)).all()
     return render_template("directory/show.html", organisation=organisation, history=history,
+                           sentences=audit_sentences(history), details=audit_detail_pairs(history),
                            duplicates=directory.duplicates_of(organisation), kinds=ORGANISATION_KIND_LABELS,
                            record_url=url_for("subscriptions.record", token=links.record_token(organisation),
                                               _external=True))

@@ -32,7 +32,8 @@ def test_organisation_is_created_and_shown_only_to_its_organizer(counties, sign_
     assert organisation.standing and organisation.organizer_id == counties.a.id
     assert [c.email for c in organisation.contacts] == ["lin@example.tw"]
     page = client.get(f"/staff/directory/{organisation.id}")
-    assert "directory.created" in text_of(page) and "/subscribe/record/" in text_of(page)
+    assert "“濕地保護聯盟” was added to the directory" in text_of(page) and "/subscribe/record/" in text_of(page)
+    assert "directory.created" not in text_of(page)
     assert "濕地保護聯盟" in text_of(client.get("/staff/directory/?q=濕地"))
 
     sign_in(counties.secretariat_b)
@@ -172,3 +173,18 @@ def test_staff_send_a_failed_or_interrupted_message_again_and_the_worker_deliver
     assert client.post(f"/staff/meetings/{meeting.id}/notices/messages/{failed.id}/send-again").status_code == 404
     sign_in(counties.planner_a)
     assert client.post(f"/staff/meetings/{meeting.id}/notices/messages/{failed.id}/send-again").status_code == 403
+
+
+def test_an_admin_opens_and_edits_any_organizers_directory_entry(counties, sign_in, client, db):
+    sign_in(counties.secretariat_b)
+    client.post("/staff/directory/new", data={"name": "蘭陽溪守護會", "kind": "ngo", "contacts": "林先生, , lan@example.tw, ",
+                                              "topics": "", "note": ""})
+    organisation = db.session.scalar(select(Organisation).where(Organisation.name == "蘭陽溪守護會"))
+    assert organisation.organizer_id == counties.b.id
+    sign_in(counties.admin)
+    assert client.get(f"/staff/directory/{organisation.id}").status_code == 200
+    saved = client.post(f"/staff/directory/{organisation.id}/edit", data={
+        "name": "蘭陽溪守護聯盟", "kind": "ngo", "contacts": "林先生, , lan@example.tw, ", "topics": "", "note": ""})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert (organisation.name, organisation.organizer_id) == ("蘭陽溪守護聯盟", counties.b.id)
