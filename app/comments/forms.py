@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..formflow import plausible_year
 from ..forms import BaseForm
-from ..registrations.forms_public import sendable_email
+from ..registrations.forms_public import fold_width, sendable_email, strip_spaces
 from ..rules.comments import DECISIONS, OPINION_MAX_CHARS, ORAL_FORMS
 from .wording import CHANNEL_LABELS, DECISION_LABELS, ORAL_FORM_LABELS
 
@@ -27,23 +27,25 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 # The decision is checked by the service, which reports it beside the reasoning's problems (not WTForms first).
 DECISION_CHOICES = options([("", "")] + list(DECISION_LABELS.items()))
+
+
+def _plan_section():
+    """The section of the plan a response changed: the same field on the response, bulk and template forms."""
+    return StringField(_l("Plan section changed (optional)"), filters=[strip_spaces], validators=[Length(max=200)])
 
 
 class OpinionFields(BaseForm):
     """Who sends a written opinion and what it says (P4)."""
 
-    name = StringField(_l("Full name"), filters=[_strip], validators=[Length(max=80)],
+    name = StringField(_l("Full name"), filters=[strip_spaces], validators=[Length(max=80)],
                        description=_l("Your name, or leave it empty and give your organisation's name."))
-    organisation = StringField(_l("Organisation"), filters=[_strip], validators=[Length(max=120)])
-    address = StringField(_l("Address"), filters=[_strip], validators=[Length(max=200)],
+    organisation = StringField(_l("Organisation"), filters=[strip_spaces], validators=[Length(max=120)])
+    address = StringField(_l("Address"), filters=[strip_spaces], validators=[Length(max=200)],
                           description=_l("Required by law with a written opinion; never published."))
-    email = EmailField(_l("E-mail"), filters=[_strip], validators=[Optional(), Length(max=254), sendable_email],
+    email = EmailField(_l("E-mail"), filters=[strip_spaces, fold_width],
+                       validators=[Optional(), Length(max=254), sendable_email],
                        description=_l("We send your receipt and tell you when the answer is published."))
     text = TextAreaField(_l("Your opinion"), validators=[Length(max=OPINION_MAX_CHARS + 1000)])
     confidential = BooleanField(_l("Do not publish my name or my organisation's name"))
@@ -77,8 +79,8 @@ class OralCommentForm(BaseForm):
     kind = RadioField(_l("Kind"), choices=options([("oral", _l("Spoken at the meeting")),
                                                    ("statement", _l("Written statement handed in"))]), default="oral")
     case_id = SelectField(_l("Case"), coerce=str, choices=[])
-    name = StringField(_l("Speaker's name"), filters=[_strip], validators=[Length(max=80)])
-    organisation = StringField(_l("Organisation"), filters=[_strip], validators=[Length(max=120)])
+    name = StringField(_l("Speaker's name"), filters=[strip_spaces], validators=[Length(max=80)])
+    organisation = StringField(_l("Organisation"), filters=[strip_spaces], validators=[Length(max=120)])
     oral_form = SelectField(_l("Minuted from"), choices=options(ORAL_FORM_LABELS.items()))
     text = TextAreaField(_l("Comment"), validators=[Length(max=OPINION_MAX_CHARS)])
     confidential = BooleanField(_l("Identity withheld on request"))
@@ -91,7 +93,7 @@ class ResponseForm(BaseForm):
     reasoning = TextAreaField(_l("Reasoning"), validators=[Length(max=20000)],
                               description=_l("Paragraphs, lists, bold, italics and links are kept; other markup "
                                              "is removed."))
-    plan_section = StringField(_l("Plan section changed (optional)"), filters=[_strip], validators=[Length(max=200)])
+    plan_section = _plan_section()
     template_id = SelectField(_l("Start from a template"), coerce=str, choices=[], validate_choice=False)
     version = HiddenField()
 
@@ -105,7 +107,7 @@ class VersionForm(BaseForm):
 class CommentEditForm(BaseForm):
     """Topic, confidentiality, and the redacted public text."""
 
-    topic = StringField(_l("Topic"), filters=[_strip], validators=[Length(max=80)])
+    topic = StringField(_l("Topic"), filters=[strip_spaces], validators=[Length(max=80)])
     confidential = BooleanField(_l("Identity withheld on request"))
     redacted_text = TextAreaField(_l("Public text with personal data removed (empty: the original)"),
                                   validators=[Length(max=OPINION_MAX_CHARS)])
@@ -122,23 +124,23 @@ class BulkForm(BaseForm):
 
     decision = SelectField(_l("Decision"), choices=DECISION_CHOICES, validate_choice=False)
     reasoning = TextAreaField(_l("Reasoning"), validators=[Length(max=20000)])
-    plan_section = StringField(_l("Plan section changed (optional)"), filters=[_strip], validators=[Length(max=200)])
+    plan_section = _plan_section()
     template_id = SelectField(_l("Or use a template"), coerce=str, choices=[], validate_choice=False)
 
 
 class TemplateForm(BaseForm):
     """A reusable answer."""
 
-    title = StringField(_l("Title"), filters=[_strip], validators=[Length(max=120)])
+    title = StringField(_l("Title"), filters=[strip_spaces], validators=[Length(max=120)])
     decision = SelectField(_l("Decision"), choices=DECISION_CHOICES, validate_choice=False)
     reasoning = TextAreaField(_l("Reasoning"), validators=[Length(max=20000)])
-    plan_section = StringField(_l("Plan section changed (optional)"), filters=[_strip], validators=[Length(max=200)])
+    plan_section = _plan_section()
 
 
 class DiscussionForm(BaseForm):
     """A discussion item for the deliberation committee (P5)."""
 
-    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), filters=[strip_spaces], validators=[DataRequired(), Length(max=200)])
 
 
 class ResolutionForm(BaseForm):

@@ -1,26 +1,14 @@
 """The public subscription forms."""
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, StopValidation
+from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..counties import COUNTIES
 from ..forms import BaseForm
 from ..labels import LABELS
-from ..rules.names import email_is_sendable
-
-
-def _address(value):
-    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
-
-
-def _sendable(form, field):
-    if field.data and not email_is_sendable(field.data):
-        raise StopValidation(_l("Enter an address in Latin letters (an address in Chinese characters cannot "
-                                "receive mail from this portal)."))
+from ..registrations.forms_public import fold_width, sendable_email, strip_spaces
 
 
 class Checkboxes(SelectMultipleField):
@@ -59,8 +47,8 @@ class ChoicesForm(BaseForm):
 class SubscribeForm(ChoicesForm):
     """The /subscribe form: an address and what to follow."""
 
-    email = EmailField(_l("E-mail"), filters=[_address], validators=[
-        DataRequired(_l("Enter your e-mail address.")), _sendable, Length(max=254),
+    email = EmailField(_l("E-mail"), filters=[fold_width, strip_spaces], validators=[
+        DataRequired(_l("Enter your e-mail address.")), sendable_email, Length(max=254),
         Email(_l("Enter a valid e-mail address, such as name@example.tw."), check_deliverability=False)],
         description=_l("We send a link to this address; notices start only once you open it and confirm."))
 

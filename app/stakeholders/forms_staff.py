@@ -6,13 +6,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..forms import BaseForm
+from ..registrations.forms_public import strip_spaces
 from ..rules.directory import check_row
 from .forms_public import ChoicesForm
 from .wording import ORGANISATION_KIND_LABELS
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def parse_contacts(text: str) -> list[dict]:
@@ -28,13 +25,13 @@ def parse_contacts(text: str) -> list[dict]:
 class OrganisationForm(ChoicesForm):
     """An organisation: name, kind, standing invitee (P11), contacts and what it follows."""
 
-    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(_l("Enter the organisation's name.")),
-                                                                 Length(max=160)])
+    name = StringField(_l("Name"), filters=[strip_spaces],
+                       validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=160)])
     kind = SelectField(_l("Kind of organisation"),
                        choices=[SelectChoice(k, v) for k, v in ORGANISATION_KIND_LABELS.items()])
     standing = BooleanField(_l("Standing invitee: told of every meeting (P11)"))
     contacts = TextAreaField(_l("Contacts"), description=_l("One per line: name, role, e-mail, phone."))
-    topics = StringField(_l("Topics"), filters=[_strip], validators=[Length(max=500)],
+    topics = StringField(_l("Topics"), filters=[strip_spaces], validators=[Length(max=500)],
                          description=_l("Words separated by commas; a meeting whose title or summary holds one is "
                                         "notified."))
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])

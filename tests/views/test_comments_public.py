@@ -236,3 +236,11 @@ def test_the_adoption_page_and_its_downloads_ignore_numbers_that_are_not_plain_d
     for query in ("page=²", "meeting=²", "page=١٢", "meeting=99999999999999999999"):
         assert client.get(f"/plans/{plan.id}/adoption?{query}").status_code == 200, query
     assert client.get(f"/plans/{plan.id}/adoption.csv?meeting=²").status_code == 200
+
+
+def test_an_address_typed_in_full_width_letters_is_kept_as_one_the_outbox_can_send_to(client, make):
+    plan = exhibited_plan()
+    make.commit()
+    sent = client.post(f"/plans/{plan.id}/opinions", data=form(email="ｍｉｎｇ＠ｅｘａｍｐｌｅ．ｔｗ"))
+    assert sent.status_code == 302
+    assert db.session.scalar(select(Submission.email)) == "ming@example.tw"
