@@ -1,4 +1,5 @@
-"""Request helpers every blueprint may use: the visitor's language and safe redirect targets.
+"""Request helpers every blueprint may use: the visitor's language, safe redirect targets, the public
+forms' rate limit and the headers of pages reached by a private link.
 
 A neutral module, so that no blueprint imports another's private names and setup.py imports no view.
 """
@@ -30,3 +31,17 @@ def safe_next(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc:
         return fallback
     return target
+
+
+def rate_limit() -> str:
+    """The rate limit of the public forms' POSTs (Flask-Limiter): applications, opinions, subscriptions."""
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def private_pages(response):
+    """A page that carries a person's data or a private link: never stored by caches, never indexed,
+    and its address (a token) never sent on to another site as a Referer."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

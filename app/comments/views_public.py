@@ -8,6 +8,7 @@ from ..formflow import form_status, refuse
 from ..plans.models import Plan
 from ..rules.comments import OPEN, PUBLISHED
 from ..violations import RuleViolation
+from ..web import private_pages, rate_limit
 from . import links
 from .forms import OpinionForm
 from .opinions import exhibition_today, submission_for_token, submit_opinion
@@ -18,10 +19,6 @@ from .wording import LABELS
 
 bp = Blueprint("comments", __name__)
 SENT_KEY = "opinion_receipt"
-
-
-def _rate_limit() -> str:
-    return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
 @bp.app_context_processor
@@ -44,7 +41,7 @@ def _plan_or_404(plan_id: int) -> Plan:
 
 
 @bp.route("/plans/<int:plan_id>/opinions", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(rate_limit, methods=["POST"])
 def opinion(plan_id):
     """The written-opinion form, open only while the plan is exhibited (P3, P4)."""
     plan, now = _plan_or_404(plan_id), utcnow()
@@ -92,11 +89,7 @@ def receipt(token):
 
 
 def _private(body):
-    response = current_app.make_response(body)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+    return private_pages(current_app.make_response(body))
 
 
 @bp.get("/plans/<int:plan_id>/adoption")

@@ -10,10 +10,11 @@ from ..dbtypes import utcnow
 from ..extensions import db, limiter
 from ..formflow import form_status, refuse
 from ..violations import RuleViolation
+from ..web import rate_limit
 from . import changes, links
 from .forms_changes import CasesForm, DetailsForm, ObserveForm, ResendForm
 from .forms_public import CancelForm
-from .views_private import application_for, guard, manage_page, rate_limit
+from .views_private import application_for, guard, manage_page
 
 bp = Blueprint("applicant", __name__)
 guard(bp)

@@ -2,13 +2,14 @@
 for a link that cannot be used, finding the application a private link names, and the private page."""
 import hmac
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..params import MAX_ID
 from ..rules.periods import cancellation_notice_by
+from ..web import private_pages
 from . import links
 from .forms_changes import change_forms
 from .models import ACTIVE, Application
@@ -31,25 +32,12 @@ LINK_PROBLEMS = {
 }
 
 
-def rate_limit() -> str:
-    """The rate limit of the public forms' POSTs (Flask-Limiter)."""
-    return current_app.config["REGISTRATION_RATE_LIMIT"]
-
-
 def guard(bp):
     """Give a blueprint of the applicant's pages the private headers and the pages for bad links."""
     bp.after_request(private_pages)
     bp.register_error_handler(links.LinkInvalid, link_invalid)
     bp.register_error_handler(links.LinkExpired, link_expired)
     bp.register_error_handler(AlreadyUsed, link_used)
-
-
-def private_pages(response):
-    """The pages carry a person's data or private link: never stored by caches, nor indexed."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def link_invalid(error):

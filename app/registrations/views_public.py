@@ -10,13 +10,14 @@ from ..meetings.public_pages import public_meeting_or_404
 from ..rules.periods import window_problems
 from ..timefmt import roc_datetime
 from ..violations import RuleViolation, message_for
+from ..web import rate_limit
 from . import links
 from .availability import availability
 from .forms_public import ApplicationForm, CancelForm, ConfirmForm
 from .models import UNCONFIRMED
 from .placing import holds_place
 from .services import AlreadyUsed, cancel_application, confirm_application, submit_application
-from .views_private import application_for, guard, manage_page, rate_limit
+from .views_private import application_for, guard, manage_page
 
 bp = Blueprint("registrations", __name__)
 guard(bp)

@@ -11,6 +11,7 @@ from ..dbtypes import utcnow
 from ..extensions import csrf, db, limiter
 from ..params import MAX_ID
 from ..plans.models import Plan
+from ..web import private_pages, rate_limit
 from . import links, queries, subscriptions
 from .forms_public import ButtonForm, ChoicesForm, SubscribeForm
 from .models import Organisation
@@ -19,17 +20,11 @@ from .wording import STATUS_LABELS
 bp = Blueprint("subscriptions", __name__, url_prefix="/subscribe")
 
 
-def _rate_limit() -> str:
-    return current_app.config["REGISTRATION_RATE_LIMIT"]
-
-
 @bp.after_request
-def private_pages(response):
-    """Links here name an address: never cached by others, never indexed."""
-    if request.endpoint != "subscriptions.feed":
-        response.headers["Cache-Control"] = "private, no-store"
-        response.headers["X-Robots-Tag"] = "noindex"
-    return response
+def private_unless_feed(response):
+    """Links here name an address: the applicant's pages' private headers (never stored, indexed or sent
+    on as a Referer), except for the public Atom feed."""
+    return response if request.endpoint == "subscriptions.feed" else private_pages(response)
 
 
 def _plans():
@@ -43,7 +38,7 @@ def _choices(form) -> dict:
 
 
 @bp.route("", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(rate_limit, methods=["POST"])
 def subscribe():
     """Choose counties, plans and kinds of meeting; a confirmation link is mailed (double opt-in)."""
     locale = str(get_locale())
@@ -62,7 +57,7 @@ def sent():
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(rate_limit, methods=["POST"])
 def confirm(token):
     """GET shows what will be followed and a button; only the POST confirms (mail scanners open links)."""
     try:
@@ -82,7 +77,7 @@ def confirm(token):
 
 
 @bp.route("/preferences/<token>", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(rate_limit, methods=["POST"])
 def preferences(token):
     """Change what a confirmed subscriber follows, from the signed link in every notice."""
     try:
@@ -118,7 +113,7 @@ def unsubscribe_page(token):
 @bp.post("/unsubscribe/<token>")
 @csrf.exempt  # RFC 8058: mail programs POST "List-Unsubscribe=One-Click" with no session and no form token;
 # the signed token in the address is what authorises it, and unsubscribing is all it can do.
-@limiter.limit(_rate_limit)
+@limiter.limit(rate_limit)
 def unsubscribe(token):
     """One-click unsubscribe: from a mail program's button, or the page's own button."""
     try:

@@ -132,3 +132,13 @@ def test_a_plan_number_that_is_not_plain_digits_is_ignored_not_a_server_error(cl
     assert client.get("/subscribe/feed.atom?plan=²&plan=1").status_code == 200
     response = client.post("/subscribe", data={"email": "ming@example.tw", "counties": ["taichung"], "plans": ["²"]})
     assert response.status_code in (200, 302, 303)
+
+
+def test_pages_reached_by_a_private_link_are_never_stored_indexed_or_sent_on_as_a_referer(app, client, make, smtp):
+    app.config.update(smtp.config)
+    done = subscribe_and_confirm(client, make, smtp)
+    page = client.get(done.headers["Location"])
+    assert page.status_code == 200
+    assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["X-Robots-Tag"] == "noindex"
+    assert "no-store" in page.headers["Cache-Control"]
+    assert "noindex" not in client.get("/subscribe/feed.atom").headers.get("X-Robots-Tag", "")  # the public feed
