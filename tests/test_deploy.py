@@ -58,3 +58,9 @@ def test_nginx_sets_the_headers_the_trusted_proxy_setting_reads_and_compresses_t
     assert (ROOT / static).is_dir()
     # The micro-cache never serves a signed-in staff member's page from the cache.
     assert "proxy_no_cache $cookie_session;" in conf and "proxy_cache_bypass $cookie_session;" in conf
+
+
+def test_gunicorn_keeps_no_access_log_of_its_own_the_apps_json_line_leaves_out_paths_and_tokens():
+    # A private link's token is in its path; app/requestlog.py logs the route pattern only.
+    for text in [(DEPLOY / "systemd" / "portal-web.service").read_text(), (ROOT / "README.md").read_text()]:
+        assert "--access-logfile" not in text and "--access-log" not in text
