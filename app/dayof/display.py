@@ -26,11 +26,6 @@ from .state import CaseOnDay, budget_minutes
 NEXT_SHOWN = 3
 
 
-def display_version(meeting_id: int) -> int:
-    """The course's version (0 before anyone acted): the display's ETag, read with one indexed query."""
-    return db.session.scalar(select(MeetingCourse.version).where(MeetingCourse.meeting_id == meeting_id)) or 0
-
-
 def read_without_transaction():
     """Let this request's reads run without BEGIN and ROLLBACK (two round trips fewer on PostgreSQL).
 

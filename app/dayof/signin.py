@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import audit
 from ..extensions import db
@@ -62,6 +63,7 @@ def find_people(meeting, query: str) -> list[Application]:
         return []
     return list(db.session.scalars(select(Application).where(
         Application.meeting_id == meeting.id, Application.status != UNCONFIRMED, or_(*conditions))
+        .options(selectinload(Application.requests))  # each result shows its places
         .order_by(Application.status != ACTIVE, Application.name_key, Application.id).limit(SEARCH_LIMIT)))
 
 
@@ -199,7 +201,7 @@ def next_present_for(meeting, request: SpeakingRequest, holder: Application) -> 
     waiting = db.session.scalars(select(SpeakingRequest).join(Application).where(
         SpeakingRequest.meeting_id == meeting.id, SpeakingRequest.case_key == request.case_key,
         SpeakingRequest.active.is_(True), SpeakingRequest.outcome == rules.WAITLISTED,
-        Application.status == ACTIVE)).all()
+        Application.status == ACTIVE).options(contains_eager(SpeakingRequest.application))).all()
     same_queue = {r.id: r for r in waiting
                   if queue_of(r.case_key, r.application.pool, r.application.interest_group) == queue}
     present = signed_in_application_ids(meeting.id)

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..registrations.models import ACTIVE, Application, SpeakingRequest
 from ..registrations.placing import queue_of
 from ..rules import allocation as rules
+from ..rules.signin import next_present
 from .signin import live_sign_ins
 
 
@@ -62,7 +63,8 @@ def _queue(request: SpeakingRequest) -> tuple:
 
 
 def _first_present(waiting: list[SpeakerRow], queue: tuple) -> Application | None:
-    for row in sorted(waiting, key=lambda r: r.request.position or 0):
-        if row.present and _queue(row.request) == queue:
-            return row.request.application
-    return None
+    """Who would get an absent speaker's place: the rule the pass-over itself follows (rules.signin)."""
+    same = {row.request.id: row for row in waiting if _queue(row.request) == queue}
+    key = next_present([(k, row.request.position or 0) for k, row in same.items()],
+                       {k for k, row in same.items() if row.present})
+    return same[key].request.application if key is not None else None
