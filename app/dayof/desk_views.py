@@ -34,9 +34,10 @@ def _meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def render_desk(meeting, code_form=None, status=200):
-    """The desk: the code field, the search and its results, the counts and the latest sign-ins."""
-    query = (request.args.get("q") or "")[:80]
+def render_desk(meeting, code_form=None, status=200, *, query=None, row_form=None):
+    """The desk: the code field, the search and its results, the counts and the latest sign-ins.
+    `row_form` is a refused row's form, shown again with what was typed and why (by its application)."""
+    query = ((request.args.get("q") if query is None else query) or "")[:80]
     found = signin.find_people(meeting, query) if query.strip() else []
     standing = signin.live_sign_ins(meeting.id)
     recent = db.session.scalars(select(SignIn).where(SignIn.meeting_id == meeting.id)
@@ -46,7 +47,8 @@ def render_desk(meeting, code_form=None, status=200):
     code_form = code_form or CodeForm(formdata=None, data={"badge": badge})
     return render_template(
         "dayof/desk.html", meeting=meeting, code_form=code_form, query=query, found=found, standing=standing,
-        row_forms={a.id: RowSignInForm(formdata=None, application_id=a.id, data={"badge": badge}) for a in found},
+        row_forms={a.id: row_form if row_form is not None and row_form.application_id == a.id
+                   else RowSignInForm(formdata=None, application_id=a.id, data={"badge": badge}) for a in found},
         recent=recent, undo_form=ActionForm(formdata=None), counts=desk_counts(meeting), lines=place_lines), status
 
 
@@ -101,13 +103,18 @@ def sign_in_person(meeting_id, application_id):
     meeting = _meeting(meeting_id)
     application = db.session.get(Application, application_id) or abort(404)
     form = RowSignInForm(application_id=application_id)
-    back = url_for(".index", meeting_id=meeting.id, q=request.form.get("q", "")[:80] or None)
-    if not form.validate_on_submit():
-        flash(gettext("The badge number is too long; nothing was changed."), "error")
-        return redirect(back, 303)
-    return _act(lambda: signin.sign_in(meeting, application, badge=form.badge.data, actor=current_user,
-                                       now=utcnow(), field="person"),
-                back, lambda record: _told(application, record.badge))
+    query = request.form.get("q", "")[:80]
+    if form.validate_on_submit():
+        try:
+            record = signin.sign_in(meeting, application, badge=form.badge.data, actor=current_user, now=utcnow(),
+                                    field="person")
+        except RuleViolation as violation:
+            refuse(form, violation)  # a badge problem beside the badge, the rest at the top
+        else:
+            db.session.commit()
+            _told(application, record.badge)
+            return redirect(url_for(".index", meeting_id=meeting.id, q=query or None), 303)
+    return render_desk(meeting, status=400, query=query, row_form=form)
 
 
 @bp.post("/sign-ins/<int:sign_in_id>/undo")

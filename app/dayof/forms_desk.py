@@ -26,7 +26,7 @@ class RowSignInForm(ManagePageForm):
     badge = StringField(_l("Badge number"), validators=[Length(max=20)])
 
     def __init__(self, *args, application_id=0, **kwargs):
-        self.id_prefix = f"person{application_id}"
+        self.application_id, self.id_prefix = application_id, f"person{application_id}"
         super().__init__(*args, **kwargs)
 
 

@@ -1,5 +1,6 @@
 """The sign-in desk's pages (V2): who may open them, signing in by code as a scanner types it, walk-ins,
 undo, passing over, and bad input that gets a clear message and changes nothing (never a 500)."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -191,3 +192,20 @@ def test_the_counts_alone_follow_sign_ins_at_other_desks(client, counties, sign_
     assert "<td>1 / 1</td>" in after and "<td>0 / 1</td>" in text_of(before)
     sign_in(counties.secretariat_b)
     assert client.get(desk_url(meeting, "/counts")).status_code == 404
+
+
+def test_a_badge_already_handed_out_is_refused_beside_the_badge_keeping_what_was_typed(client, counties, sign_in,
+                                                                                        day):
+    meeting, holder, waiting, observer = day
+    sign_in(counties.secretariat_a)
+    client.post(desk_url(meeting, "/code"), data={"code": holder.check_in_code, "badge": "7"})
+    by_row = client.post(desk_url(meeting, f"/people/{waiting.id}/sign-in"), data={"badge": "7", "q": "林小華"})
+    assert by_row.status_code == 400
+    assert "7" in field_error(by_row, f"person{waiting.id}_badge") and "陳大文" in field_error(
+        by_row, f"person{waiting.id}_badge")
+    assert re.search(rf'id="person{waiting.id}_badge"[^>]*value="7"', text_of(by_row))  # what was typed
+    assert "林小華" in text_of(by_row)  # the search results are still shown
+    by_code = client.post(desk_url(meeting, "/code"), data={"code": observer.check_in_code, "badge": "7"})
+    assert by_code.status_code == 400 and "陳大文" in field_error(by_code, "desk_badge")
+    assert observer.check_in_code in text_of(by_code)  # the scanned code is kept
+    assert count(SignIn) == 1
