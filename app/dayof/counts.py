@@ -2,10 +2,9 @@
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..registrations.models import ACTIVE, SPEAK, Application
+from ..registrations.models import ACTIVE, SPEAK, Application, SpeakingRequest
 from ..rules import allocation as rules
 from .signin import signed_in_application_ids
 
@@ -41,29 +40,32 @@ class RoomCount:
 
 
 def desk_counts(meeting) -> RoomCount:
-    """Signed in / holding a place per case, and for the room: signed in, gallery seats left, overflow room."""
+    """Signed in / holding a place per case, and for the room: signed in, gallery seats left, overflow room.
+    Every open desk fetches these every few seconds, so they are read as plain rows: the active
+    applications' places, and the places of their active speaking requests."""
     present = signed_in_application_ids(meeting.id)
-    applications = db.session.scalars(select(Application).where(
-        Application.meeting_id == meeting.id, Application.status == ACTIVE)
-        .options(selectinload(Application.requests))).all()
+    applications = db.session.execute(select(Application.id, Application.kind, Application.outcome).where(
+        Application.meeting_id == meeting.id, Application.status == ACTIVE)).all()
+    requests = db.session.execute(
+        select(SpeakingRequest.application_id, SpeakingRequest.case_key, SpeakingRequest.outcome)
+        .join(Application, Application.id == SpeakingRequest.application_id)
+        .where(SpeakingRequest.meeting_id == meeting.id, SpeakingRequest.active.is_(True),
+               Application.status == ACTIVE, Application.kind == SPEAK)).all()
     titles = {case.id: case.title for case in meeting.cases}
     cases = {key: CaseCount(key, title) for key, title in titles.items()}
     room = RoomCount(signed_in=len(present & {a.id for a in applications}), gallery_seats=meeting.gallery_seats)
-    for application in applications:
-        here = application.id in present
-        if application.kind == SPEAK:
-            for request in application.requests:
-                if request.active:
-                    _count_request(cases.setdefault(request.case_key, CaseCount(request.case_key, meeting.title)),
-                                   request.outcome, here)
-        elif application.outcome == rules.GALLERY:
+    for application_id, case_key, outcome in requests:
+        _count_request(cases.setdefault(case_key, CaseCount(case_key, meeting.title)), outcome,
+                       application_id in present)
+    for application_id, kind, outcome in applications:
+        here = application_id in present
+        if kind != SPEAK and outcome == rules.GALLERY:
             room.gallery_held += 1
             room.gallery_signed_in += here
-        elif application.outcome == rules.OVERFLOW:
+        elif kind != SPEAK and outcome == rules.OVERFLOW:
             room.overflow_held += 1
             room.overflow_signed_in += here
-    room.cases = [cases[key] for key in sorted(cases, key=lambda k: (k not in titles, list(titles).index(k)
-                                                                      if k in titles else k))]
+    room.cases = [cases[key] for key in titles] + [cases[key] for key in sorted(set(cases) - set(titles))]
     return room
 
 
