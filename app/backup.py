@@ -94,6 +94,9 @@ def _dump(engine: str, target: str) -> None:
 
 def backup(archive: str, *, now: datetime | None = None) -> dict:
     """Write the archive (tar.gz) and return its manifest."""
+    folder = os.path.dirname(os.path.abspath(archive))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise BackupError(f"cannot write the archive: the folder {folder} does not exist or is not writable")
     engine = _engine_name()
     revision = sorted(db.session.execute(text("SELECT version_num FROM alembic_version")).scalars())
     db.session.remove()
@@ -106,15 +109,21 @@ def backup(archive: str, *, now: datetime | None = None) -> dict:
                     "created_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
                     "database": {"path": DUMPS[engine], "sha256": _sha256(dump)}, "files": files}
         partial = archive + ".partial"
-        with tarfile.open(partial, "w:gz") as tar:
-            body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(body)
-            tar.addfile(info, io.BytesIO(body))
-            tar.add(dump, arcname=DUMPS[engine])
-            for entry in files:
-                tar.add(os.path.join(work, "files", entry["path"]), arcname="files/" + entry["path"])
-        os.replace(partial, archive)  # a half-written archive never carries the final name
+        try:
+            with tarfile.open(partial, "w:gz") as tar:
+                body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size = len(body)
+                tar.addfile(info, io.BytesIO(body))
+                tar.add(dump, arcname=DUMPS[engine])
+                for entry in files:
+                    tar.add(os.path.join(work, "files", entry["path"]), arcname="files/" + entry["path"])
+            os.replace(partial, archive)  # a half-written archive never carries the final name
+        except OSError as error:
+            raise BackupError(f"could not write the archive {archive}: {error.strerror or error}") from error
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
     return manifest
 
 
@@ -169,7 +178,11 @@ def restore(archive: str) -> dict:
     if store.keys():
         raise BackupError("the file store is not empty: restore only into an empty folder or bucket")
     db.session.remove()
-    with tempfile.TemporaryDirectory() as work, tarfile.open(archive, "r:gz") as tar:
+    try:
+        tar = tarfile.open(archive, "r:gz")
+    except (tarfile.TarError, OSError) as error:
+        raise BackupError("this is not a portal backup: it is not a readable .tar.gz archive") from error
+    with tempfile.TemporaryDirectory() as work, tar:
         manifest = _read_manifest(tar)
         if manifest["engine"] != engine:
             raise BackupError(f"this backup is of a {manifest['engine']} database; this portal uses {engine}")

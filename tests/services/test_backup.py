@@ -181,3 +181,16 @@ def test_a_backup_restores_into_an_object_store_and_backs_up_from_it(backed_up, 
     first, second = _manifest(archive), _manifest(again)
     assert (first["store"], second["store"]) == ("folder", "s3")
     assert second["files"] == first["files"] and len(first["files"]) >= 4
+
+
+def test_a_file_that_is_no_archive_and_a_folder_that_does_not_exist_get_a_message_not_a_traceback(
+        backed_up, target, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a backup")
+    code, output = _run(target, "restore", str(notes))
+    assert code == 1 and "not a readable .tar.gz archive" in output and "Traceback" not in output
+    source = backed_up[0]
+    missing = tmp_path / "no-such-folder" / "portal.tar.gz"
+    code, output = _run(source, "backup", str(missing))
+    assert code == 1 and "does not exist or is not writable" in output and "Traceback" not in output
+    assert not missing.parent.exists()
