@@ -69,8 +69,8 @@ def portal_env(url: str, secret: str) -> dict:
 def start_portal(url: str, secret: str, log_dir: Path, name: str = "chaos",
                  extra: dict | None = None) -> servers.Server:
     """gunicorn with 4 workers serving the portal on `url`."""
-    servers.GUNICORN_OPTIONS = CHAOS_OPTIONS
-    return servers.Server(name, "wsgi:app", portal_env(url, secret) | (extra or {}), ROOT, log_dir)
+    return servers.Server(name, "wsgi:app", portal_env(url, secret) | (extra or {}), ROOT, log_dir,
+                          options=CHAOS_OPTIONS)
 
 
 def apply_all(server, meeting: dict, applicants: int, prefix: str, url: str) -> tuple[list[dict], dict]:

@@ -59,16 +59,9 @@ sys.stdin.read()
 
 def database_url(folder: str) -> str:
     """BENCH_DATABASE_URL; else a fresh database on BENCH_POSTGRES_URL's server; else SQLite in `folder`."""
-    if os.environ.get("BENCH_DATABASE_URL"):
-        return os.environ["BENCH_DATABASE_URL"]
-    if os.environ.get("BENCH_POSTGRES_URL"):
-        sys.path.insert(1, str(ROOT / "benchmarks"))
-        from seed import bench_database_url, recreate_database
-        url = bench_database_url(os.environ["BENCH_POSTGRES_URL"],
-                                 os.environ.get("BENCH_NOTICE_DATABASE", "portal_bench_notices"))
-        recreate_database(url)
-        return url
-    return f"sqlite:///{folder}/notices.sqlite3"
+    sys.path.insert(1, str(ROOT / "benchmarks"))
+    from seed import fresh_database_url
+    return fresh_database_url(os.environ.get("BENCH_NOTICE_DATABASE", "portal_bench_notices"), folder)
 
 
 def seed():

@@ -470,7 +470,7 @@ def main() -> int:
     meetings = prepare(url, 6 * rounds + 2)  # a fresh meeting per run, repeated noisy pairs included
     print(f"Migrated {make_url(url).database} and created {len(meetings)} open meetings (3 cases, "
           f"{SPEAKER_CAP} speakers per case) in {time.perf_counter() - started:.1f} s")
-    servers.GUNICORN_OPTIONS = (*WORKER_OPTIONS, "--keep-alive", "30", "--backlog", "2048", "--log-level", "warning")
+    options = (*WORKER_OPTIONS, "--keep-alive", "30", "--backlog", "2048", "--log-level", "warning")
     secret = secrets.token_hex(32)
     portal_env = {"DATABASE_URL": url, "PORTAL_ENV": "production", "SECRET_KEY": secret,
                   "PUBLIC_BASE_URL": "https://participation.example.gov.tw",  # production requires it
@@ -484,7 +484,7 @@ def main() -> int:
                     ("app", "wsgi:app", portal_env, ROOT),
                     ("bare", "bare_registration_app:app", {"BARE_DATABASE_URL": plain(url), "BARE_SECRET_KEY": secret},
                      ROOT / "benchmarks")):
-                found[name] = Server(name, module, env, folder, Path(tmp))
+                found[name] = Server(name, module, env, folder, Path(tmp), options=options)
                 started_servers.append(found[name])
             for server in found.values():
                 server.wait_ready(f"/meetings/{meetings[0]['id']}/register")

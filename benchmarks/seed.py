@@ -9,6 +9,7 @@ Each meeting is checked against the same pure rules the services apply (W1 sched
 settings) before it is inserted.
 """
 import itertools
+import os
 import random
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
@@ -59,6 +60,18 @@ ATTENDANCE = (("都市發展局", "綜合規劃科", 2, "功能分區、成長�
 def bench_database_url(base_url: str, name: str = "portal_bench") -> str:
     """The URL of the benchmark database on the same server as `base_url`."""
     return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+def fresh_database_url(name: str, folder: str) -> str:
+    """BENCH_DATABASE_URL as given; else a fresh database `name` on BENCH_POSTGRES_URL's server; else a new
+    SQLite file `name`.sqlite3 in `folder`: where a benchmark that runs on either engine keeps its data."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    if os.environ.get("BENCH_POSTGRES_URL"):
+        url = bench_database_url(os.environ["BENCH_POSTGRES_URL"], name)
+        recreate_database(url)
+        return url
+    return f"sqlite:///{folder}/{name}.sqlite3"
 
 
 def recreate_database(url: str) -> None:

@@ -32,10 +32,11 @@ def free_port() -> int:
 class Server:
     """One gunicorn master and its workers, in their own process group."""
 
-    def __init__(self, name: str, module: str, env: dict, chdir: Path, log_dir: Path):
+    def __init__(self, name: str, module: str, env: dict, chdir: Path, log_dir: Path,
+                 options: tuple = GUNICORN_OPTIONS):
         self.name, self.port = name, free_port()
         self.log = log_dir / f"{name}.log"
-        command = [str(GUNICORN), *GUNICORN_OPTIONS, "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir),
+        command = [str(GUNICORN), *options, "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir),
                    module]
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
