@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from ..timefmt import iso
 from .presenting import PublicRow
 from .richtext import plain
-from .wording import CHANNEL_LABELS, DECISION_LABELS, SOURCE_LABELS
+from .wording import CHANNEL_LABELS, DECISION_LABELS, PENDING, SOURCE_LABELS
 
 # The open data's columns (documented on /open-data/comments): name, description.
 COLUMNS = (
@@ -41,7 +41,7 @@ def adoption_table(rows: list[PublicRow]) -> list[list]:
                                _l("Comment"), _l("Decision"), _l("Answer"), _l("Plan section"))]
     return [header] + [[r.comment_id, r.received_on, str(SOURCE_LABELS[r.source]) + (
         f" ({CHANNEL_LABELS[r.channel]})" if r.channel else ""), r.meeting, r.commenter or str(_l("(withheld)")),
-        r.text, str(DECISION_LABELS[r.decision]) if r.decision else str(_l("Answer being prepared")),
+        r.text, str(DECISION_LABELS[r.decision]) if r.decision else str(PENDING),
         r.reasoning_text, r.plan_section] for r in rows]
 
 

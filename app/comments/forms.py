@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from ..formflow import plausible_year
 from ..forms import BaseForm
 from ..registrations.forms_public import fold_width, sendable_email, strip_spaces
-from ..rules.comments import DECISIONS, OPINION_MAX_CHARS, ORAL_FORMS
+from ..rules.comments import OPINION_MAX_CHARS
 from .wording import CHANNEL_LABELS, DECISION_LABELS, ORAL_FORM_LABELS
 
 
@@ -168,6 +168,3 @@ class SettingsForm(BaseForm):
 
     response_days = IntegerField(_l("Days after receipt for an approved response"), validators=[Optional()])
 
-
-DECISION_CODES = DECISIONS
-ORAL_FORM_CODES = ORAL_FORMS

@@ -16,7 +16,7 @@ from ..registrations.models import ACTIVE, Application
 from ..rules.comments import ANSWERED, Unanswered, minutes_refusal, public_name
 from ..rules.names import clean_text, mask_name
 from ..violations import RuleViolation
-from .models import CaseResolution, Comment, MinutesVersion, Response
+from .models import CaseResolution, Comment, MinutesVersion
 from .responses import publish_responses
 from .richtext import sanitise
 
@@ -159,7 +159,3 @@ def attach_signed_copy(meeting, upload, *, title: str, actor, now: datetime) -> 
     db.session.flush()
     return version
 
-
-def responses_of(comments) -> list[Response]:
-    """The responses of these comments that exist."""
-    return [c.response for c in comments if c.response is not None]

@@ -1,7 +1,7 @@
 """The public adoption-status table of a plan (P8) with its filters and Chinese search, and the staff
 dashboard of comments lacking an approved response or overdue."""
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -95,10 +95,9 @@ class Backlog:
 
     missing: int = 0
     overdue: int = 0
-    overdue_ids: list = field(default_factory=list)
 
 
-def backlog(group_column, where, *, days: int, today_start, today: date) -> dict:
+def backlog(group_column, where, *, days: int, today_start) -> dict:
     """Missing and overdue counts by `group_column` (a plan or meeting id) in one query."""
     unanswered = or_(Response.id.is_(None), Response.status.not_in(ANSWERED))
     deadline = today_start - timedelta(days=days)  # received before this moment, still unanswered: overdue

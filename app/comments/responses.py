@@ -102,12 +102,6 @@ def publish_responses(responses, *, actor, now: datetime) -> int:
     return count
 
 
-def approved_of_plan(plan_id: int) -> list[Response]:
-    """The plan's approved, unpublished responses."""
-    return db.session.scalars(select(Response).join(Comment).where(Comment.plan_id == plan_id,
-                                                                    Response.status == APPROVED)).all()
-
-
 def bulk_draft(comments: list[Comment], *, decision: str, reasoning: str, plan_section: str = "",
                template_id: int | None = None, actor, now: datetime) -> int:
     """Answer a selected group at once; each comment keeps its own response record. Approved ones are kept."""

@@ -31,7 +31,7 @@ from .forms import (
     VersionForm,
     options,
 )
-from .models import Comment, Response, ResponseTemplate, SubmissionFile
+from .models import Comment, ResponseTemplate, SubmissionFile
 from .opinions import record_opinion
 from .queries import backlog
 
@@ -75,9 +75,10 @@ def dashboard():
     where = [] if organizer_id is None else [Comment.organizer_id == organizer_id]
     mine = [] if organizer_id is None else [Plan.organizer_id == organizer_id]
     plans = db.session.scalars(select(Plan).where(*mine).order_by(Plan.name)).all()
-    by_plan = backlog(Comment.plan_id, where, days=days, today_start=_today_start(now), today=now.date())
+    today_start = _today_start(now)
+    by_plan = backlog(Comment.plan_id, where, days=days, today_start=today_start)
     by_meeting = backlog(Comment.meeting_id, where + [Comment.meeting_id.is_not(None)], days=days,
-                         today_start=_today_start(now), today=now.date())
+                         today_start=today_start)
     meetings = db.session.scalars(select(Meeting).where(Meeting.id.in_(list(by_meeting)))).all()
     return render_template("comments/staff_dashboard.html", plans=plans, by_plan=by_plan, by_meeting=by_meeting,
                            meetings=meetings, form=form, days=days), form_status(form)
@@ -353,7 +354,3 @@ def templates(plan_id):
     return done or (render_template("comments/staff_templates.html", plan=plan, form=form,
                                     templates=_templates(plan.organizer_id)), form_status(form, refused))
 
-
-def responses_of(comments) -> list[Response]:
-    """The responses that exist among these comments."""
-    return [c.response for c in comments if c.response is not None]

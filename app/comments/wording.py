@@ -27,7 +27,6 @@ ORAL_FORM_LABELS = {
     "staff_note": _l("Staff's note"),
 }
 PENDING = _l("Answer being prepared")
-CONFIDENTIAL = _l("(identity withheld on request)")
 
 LABELS = {"decision": DECISION_LABELS, "source": SOURCE_LABELS, "channel": CHANNEL_LABELS,
           "response_status": STATUS_LABELS, "oral_form": ORAL_FORM_LABELS}

@@ -169,11 +169,6 @@ def merge_organisations(duplicate: Organisation, kept: Organisation, *, actor, n
     return kept
 
 
-def normalised_email(address: str) -> str:
-    """The identity of an address as the directory stores it."""
-    return normalise_email(address)
-
-
 def save_organisation(organisation: Organisation | None, organizer_id: int, values: dict, *, actor,
                       now: datetime) -> Organisation:
     """Create or edit an organisation with its contacts and follows (replaced by those given)."""

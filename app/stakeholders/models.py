@@ -18,8 +18,6 @@ SUBSCRIBER_STATES = (PENDING, ACTIVE, UNSUBSCRIBED)
 PUBLISHED, CHANGED, POSTPONED, CANCELLED, REGISTRATION_OPEN, MINUTES, MANUAL = (
     "published", "changed", "postponed", "cancelled", "registration_open", "minutes", "manual")
 NOTICE_KINDS = (PUBLISHED, CHANGED, POSTPONED, CANCELLED, REGISTRATION_OPEN, MINUTES, MANUAL)
-# Why an address received a notice, in the order deduplication prefers (the lowest rank wins).
-AUDIENCES = ("standing", "contact", "subscriber")
 
 
 class Organisation(db.Model):

@@ -243,7 +243,7 @@ def test_deadlines_count_missing_and_overdue_per_plan(app):
     answered(answered_one.comments[0], planner, approver)
     responses.set_response_days(plan.organizer_id, 30, actor=planner, now=factories.now())
     now = factories.now()
-    counts = backlog(Comment.plan_id, [], days=30, today_start=now, today=now.date())[plan.id]
+    counts = backlog(Comment.plan_id, [], days=30, today_start=now)[plan.id]
     assert (counts.missing, counts.overdue) == (2, 1)
     assert old.comments[0].id != fresh.comments[0].id
     with pytest.raises(RuleViolation):
