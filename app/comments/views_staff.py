@@ -15,6 +15,7 @@ from ..formflow import form_status, refuse, submit
 from ..meetings.models import Meeting
 from ..params import whole_number
 from ..plans.models import Plan
+from ..rules.comments import approval_problems
 from ..storage import file_store
 from ..timefmt import TAIPEI, to_local
 from ..violations import RuleViolation
@@ -241,6 +242,7 @@ def _render_comment(comment, status=200, **forms):
     edit_form = forms.get("edit_form") or CommentEditForm(formdata=None, obj=comment)
     split_form = forms.get("split_form") or SplitForm(formdata=None, parts=comment.text)
     return render_template("comments/staff_comment.html", comment=comment, response=response,
+                           may_approve=lambda r: not approval_problems(r.drafted_by_id, current_user.id, r.status),
                            response_form=response_form, edit_form=edit_form, split_form=split_form,
                            version_form=VersionForm(formdata=None, version=str(response.version) if response else "")
                            ), status
