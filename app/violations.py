@@ -10,6 +10,7 @@ from .extensions import db
 from .rules import Problem
 
 MESSAGES = {
+    "notice_meeting_draft": _l("A notice can be sent only about a published meeting; publish this one first."),
     "end_not_after_start": _l("The meeting must end after it starts."),
     "window_needs_both_ends": _l("Give both the opening and the deadline of registration, or neither."),
     "deadline_not_after_opening": _l("The registration deadline must come after registration opens."),

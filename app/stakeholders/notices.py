@@ -15,6 +15,7 @@ from ..meetings.models import Meeting
 from ..outbox import attachments
 from ..outbox.attachments import AttachmentUnavailable
 from ..urls import external_url
+from ..violations import RuleViolation
 from .models import CANCELLED, MANUAL, Notice
 from .recipients import queue_recipients, registrants_told
 from .wording import NOTICE_KIND_LABELS
@@ -60,7 +61,10 @@ def render_notice(meeting, kind: str, note: str = "") -> tuple[str, str]:
 
 
 def write_notice(meeting, kind: str, *, now: datetime, actor=None, note: str = "", told_at=None) -> Notice:
-    """Write the notice; its recipients are queued when the transaction commits (expand_pending)."""
+    """Write the notice; its recipients are queued when the transaction commits (expand_pending). Nobody is
+    told about a draft: a manual notice about one is refused."""
+    if kind == MANUAL and not meeting.is_public:
+        raise RuleViolation.one("note", "notice_meeting_draft")
     method = "CANCEL" if kind == CANCELLED else "REQUEST"
     subject, body = render_notice(meeting, kind, note)
     notice = Notice(meeting_id=meeting.id, kind=kind, automatic=kind != MANUAL, method=method,

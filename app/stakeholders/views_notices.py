@@ -8,12 +8,14 @@ from sqlalchemy import select
 from .. import audit
 from ..dbtypes import utcnow
 from ..extensions import db
+from ..formflow import refuse
 from ..meetings.models import SuggestedAttendance
 from ..meetings.staff_pages import managed_meeting
 from ..outbox import services as outbox
 from ..outbox.models import OutboxMessage
 from ..params import MAX_ID
 from ..spreadsheets import ODS_MIMETYPE, to_csv, to_ods
+from ..violations import RuleViolation
 from . import directory, queries
 from .announcement import ODT_MIMETYPE, announcement, announcement_odt
 from .forms_staff import ManualNoticeForm
@@ -36,7 +38,7 @@ def _page(meeting, form, shown=None, status=200):
     organisations = db.session.scalars(directory.live_organisations(meeting.organizer_id)
                                        .order_by(Organisation.name)).all()
     return render_template("notices/meeting.html", meeting=meeting, form=form, notices=notices, shown=shown,
-                           counts={n.id: queries.status_counts(n.id) for n in notices}, kinds=NOTICE_KIND_LABELS,
+                           counts=queries.status_counts(meeting.id), kinds=NOTICE_KIND_LABELS,
                            statuses=STATUS_LABELS, audiences=AUDIENCE_LABELS, ranks=RANK_AUDIENCE,
                            attendance_links=links, organisations=organisations,
                            undelivered=queries.undelivered(meeting.id), undelivered_reason=undelivered_reason), status
@@ -65,9 +67,13 @@ def send_notice(meeting_id):
     """Write the manual notice; its messages are queued when this request commits."""
     meeting = managed_meeting(meeting_id)
     form = ManualNoticeForm()
-    if not form.validate_on_submit() or meeting.status == "draft":
+    if not form.validate_on_submit():
         return _page(meeting, form, status=400)
-    write_notice(meeting, MANUAL, now=utcnow(), actor=current_user, note=form.note.data)
+    try:
+        write_notice(meeting, MANUAL, now=utcnow(), actor=current_user, note=form.note.data)
+    except RuleViolation as violation:
+        refuse(form, violation)
+        return _page(meeting, form, status=400)
     db.session.commit()
     flash(gettext("The notice is written; the outbox is sending it."), "success")
     return redirect(url_for(".index", meeting_id=meeting.id))

@@ -2,6 +2,7 @@
 import io
 import zipfile
 
+import pytest
 from sqlalchemy import func, select
 
 from app.meetings.models import SuggestedAttendance
@@ -10,7 +11,7 @@ from app.spreadsheets import to_csv
 from app.stakeholders.models import AttendanceLink, Notice, Organisation
 from app.stakeholders.spreadsheets import read_rows
 
-from .conftest import count, text_of
+from .conftest import count, field_error, text_of
 
 CSV = to_csv([
     ["name", "kind", "standing", "contact", "role", "email", "phone", "counties", "kinds", "plans", "topics"],
@@ -188,3 +189,20 @@ def test_an_admin_opens_and_edits_any_organizers_directory_entry(counties, sign_
     assert saved.status_code == 302
     db.session.expire_all()
     assert (organisation.name, organisation.organizer_id) == ("蘭陽溪守護聯盟", counties.b.id)
+
+
+def test_a_manual_notice_about_a_draft_is_refused_by_the_service_and_an_empty_one_beside_its_field(
+        counties, sign_in, client, db, make):
+    from app.stakeholders.notices import write_notice
+    from app.violations import RuleViolation
+    with pytest.raises(RuleViolation) as refused_here:
+        write_notice(counties.draft_a, "manual", now=make.now(), note="請攜帶身分證件。")
+    assert refused_here.value.problems[0].code == "notice_meeting_draft"
+    db.session.rollback()
+    sign_in(counties.secretariat_a)
+    before = count(Notice), count(OutboxMessage)
+    refused = client.post(f"/staff/meetings/{counties.draft_a.id}/notices/send", data={"note": "請攜帶身分證件。"})
+    assert refused.status_code == 400 and "Publish the meeting first." in text_of(refused)
+    assert (count(Notice), count(OutboxMessage)) == before
+    empty = client.post(f"/staff/meetings/{counties.published_a.id}/notices/send", data={"note": ""})
+    assert empty.status_code == 400 and field_error(empty, "note") and count(Notice) == before[0]
