@@ -14,9 +14,9 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from .i18n import locale_code
+from .rules.dates import ROC_EPOCH
 
 TAIPEI = ZoneInfo("Asia/Taipei")
-ROC_EPOCH = 1911
 ZH_WEEKDAYS = "一二三四五六日"
 
 

@@ -4,6 +4,8 @@ import secrets
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..rules.dates import ROC_EPOCH
+
 RECEIPT = "comment-receipt"
 RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no look-alikes, easy to read out on the phone
 
@@ -20,7 +22,7 @@ def new_nonce() -> str:
 def new_receipt(year: int) -> str:
     """A receipt number such as 115-7QK4-MT9C (ROC year, then random characters)."""
     body = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
-    return f"{year - 1911:03d}-{body[:4]}-{body[4:]}"
+    return f"{year - ROC_EPOCH:03d}-{body[:4]}-{body[4:]}"
 
 
 def make_token(submission) -> str:

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from ..labels import choices
 from ..meetings.forms import ManagePageForm
 from ..registrations.forms_public import CaseChoiceField
+from ..rules.signin import BADGE_MAX
 
 BADGE_HELP = _l("The number on the badge you hand over; leave empty if none.")
 
@@ -17,13 +18,13 @@ class CodeForm(ManagePageForm):
 
     code = StringField(_l("Check-in code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("Type the code or scan the QR code; Enter signs the person in."))
-    badge = StringField(_l("Badge number"), validators=[Length(max=20)], description=BADGE_HELP)
+    badge = StringField(_l("Badge number"), validators=[Length(max=BADGE_MAX)], description=BADGE_HELP)
 
 
 class RowSignInForm(ManagePageForm):
     """Sign in one person found by name, organisation or phone, with their badge."""
 
-    badge = StringField(_l("Badge number"), validators=[Length(max=20)])
+    badge = StringField(_l("Badge number"), validators=[Length(max=BADGE_MAX)])
 
     def __init__(self, *args, application_id=0, **kwargs):
         self.application_id, self.id_prefix = application_id, f"person{application_id}"
@@ -51,7 +52,7 @@ class WalkInForm(ManagePageForm):
     interest_group = StringField(_l("Interest group"), validators=[Length(max=120)],
                                  description=_l("People sharing an interest choose 1 to 5 representatives "
                                                 "among themselves (venue rules, point 3(2)); optional."))
-    badge = StringField(_l("Badge number"), validators=[Length(max=20)], description=BADGE_HELP)
+    badge = StringField(_l("Badge number"), validators=[Length(max=BADGE_MAX)], description=BADGE_HELP)
 
     def service_data(self) -> dict:
         """The values in the shape registrations.desk.record_other_channel takes (on site, consent given)."""

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..dbtypes import UTCDateTime, utcnow
 from ..extensions import db
 from ..registrations.models import Application
+from ..rules.signin import BADGE_MAX
 
 # The unique indexes whose breach the desk recognises by name (violations.constraint_name).
 ONE_SIGN_IN_INDEX = "uq_dayof_sign_ins_live_application"
@@ -23,7 +24,7 @@ class SignIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    badge: Mapped[str] = mapped_column(String(20), default="")
+    badge: Mapped[str] = mapped_column(String(BADGE_MAX), default="")
     signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

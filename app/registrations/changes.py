@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from .. import audit
 from ..extensions import db
@@ -185,6 +186,7 @@ def resend_links(email: str, *, now: datetime, locale: str) -> bool:
     found = list(db.session.scalars(
         select(Application).join(Meeting, Meeting.id == Application.meeting_id)
         .where(Application.email_key == email_key, Application.status.in_(OPEN), Meeting.ends_at > now)
+        .options(contains_eager(Application.meeting))  # the mail and the audit name each one's meeting
         .order_by(Meeting.starts_at, Application.id)))
     found = [a for a in found if a.status != UNCONFIRMED or a.submitted_at > since]
     if not found or _recently_sent({a.email for a in found}, now):
