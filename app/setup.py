@@ -143,7 +143,11 @@ def register_errors(app):
     def database_unavailable(error):
         # The database is restarting, failing over or unreachable (or a pooled connection died with it):
         # nothing was saved, so the visitor may repeat the request. The pool drops dead connections itself.
-        app.logger.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        # The driver's own error (its SQLSTATE and message; never the statement or its parameters), so that a
+        # schema problem (a missed migration) is not mistaken in the log for a passing outage.
+        original = getattr(error, "orig", error)
+        app.logger.warning("database unavailable: %s (SQLSTATE %s): %s", type(original).__name__,
+                           getattr(original, "sqlstate", None) or "-", (str(original).splitlines() or [""])[0][:200])
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001  (the connection may be gone; the session is discarded anyway)
@@ -153,7 +157,7 @@ def register_errors(app):
                   "please try again in a few seconds.")
         try:
             page = render_template("errors/error.html", code=503, title=title, text=text)
-        except OperationalError:  # the page's header asks who is signed in, which needs the database too
+        except (OperationalError, InterfaceError):  # the page's header asks who is signed in: the database again
             page = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(text)}</p>"
         return page, 503, {"Retry-After": "5"}
 

@@ -155,3 +155,13 @@ def test_a_link_token_in_the_path_is_not_logged(client, caplog):
     [line] = _lines(caplog, "portal.requests")
     assert "a-secret-token-from-a-mail" not in caplog.text
     assert "<" in line["route"]  # the route's pattern stands in for the path
+
+
+def test_a_database_error_is_answered_503_and_logged_with_the_drivers_words_not_only_its_class(tmp_path, caplog):
+    from app import create_app
+    empty = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
+    caplog.set_level(logging.WARNING)
+    response = empty.test_client().get("/meetings")  # no tables: a migration that never ran
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    logged = [r.getMessage() for r in caplog.records if "database unavailable" in r.getMessage()]
+    assert logged and "no such table" in logged[0]
