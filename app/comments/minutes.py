@@ -58,7 +58,11 @@ def resolutions(meeting) -> dict:
 
 
 def set_resolution(meeting, case_id: int | None, text: str, *, actor, now: datetime) -> CaseResolution:
-    """Record the committee's resolution on a case (or on the meeting)."""
+    """Record the committee's resolution on a case of this meeting (or on the meeting as a whole: None).
+    A case that is not the meeting's (removed since the page was opened) is refused, never taken as the
+    meeting as a whole."""
+    if case_id is not None and all(case.id != case_id for case in meeting.cases):
+        raise RuleViolation.one("case_id", "case_not_of_meeting")
     row = db.session.scalar(select(CaseResolution).where(CaseResolution.meeting_id == meeting.id,
                                                          CaseResolution.case_id.is_(None) if case_id is None
                                                          else CaseResolution.case_id == case_id))

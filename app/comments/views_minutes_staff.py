@@ -29,9 +29,9 @@ def _meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def _render(meeting, status=200, refusal=None, form=None, copy_form=None):
+def _render(meeting, status=200, refusal=None, form=None, copy_form=None, typed=None):
     comments = minutes.meeting_comments(meeting.id)
-    texts = minutes.resolutions(meeting)
+    texts = minutes.resolutions(meeting) | (typed or {})  # a refused resolution keeps what was typed
     agencies = db.session.scalars(select(SuggestedAttendance.agency).where(
         SuggestedAttendance.meeting_id == meeting.id)).all()
     form = form or MinutesForm(formdata=None, agencies="\n".join(dict.fromkeys(agencies)))
@@ -55,12 +55,12 @@ def resolution(meeting_id):
     """Record the committee's resolution on a case (or the meeting)."""
     meeting = _meeting(meeting_id)
     form = ResolutionForm()
-    raw = whole_number(request.form.get("case_id"))
-    case_id = raw if any(c.id == raw for c in meeting.cases) else None
+    raw = request.form.get("case_id", "").strip()
+    case_id = (whole_number(raw) or 0) if raw else None  # 0: not a number, refused as no case of this meeting
     done, refused = submit(form, lambda: minutes.set_resolution(meeting, case_id, form.resolution.data or "",
                                                                 actor=current_user, now=utcnow()),
                            gettext("Resolution saved."), lambda r: url_for(".minutes_page", meeting_id=meeting.id))
-    return done or _render(meeting, 400)
+    return done or _render(meeting, 400, typed={case_id: form.resolution.data or ""})
 
 
 @bp.post("/meetings/<int:meeting_id>/publish")

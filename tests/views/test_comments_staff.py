@@ -220,3 +220,21 @@ def test_published_minutes_export_as_pdf_odt_ods_and_csv_with_their_rows(app, ow
     pdf = PdfReader(io.BytesIO(client.get(f"/meetings/{meeting.id}/minutes.pdf").get_data()))
     assert "海岸地區" in _re.sub(r"\s+", "", "".join(page.extract_text() for page in pdf.pages))
     assert client.get(f"/meetings/{meeting.id}/minutes/print").status_code == 200
+
+
+def test_a_resolution_for_a_case_no_longer_on_the_meeting_is_refused_not_filed_as_the_meetings(
+        app, own_user_per_request):
+    from app.comments.models import CaseResolution
+    meeting = factories.open_meeting(cases=1)
+    clerk = factories.staff("secretariat", meeting.organizer)
+    factories.commit()
+    client = client_as(app, clerk)
+    client.set_cookie("lang", "en")
+    for case_id in ("999999", "²"):
+        refused = client.post(f"/staff/comments/meetings/{meeting.id}/resolution",
+                              data={"case_id": case_id, "resolution": "照案通過"})
+        assert refused.status_code == 400 and "Choose one of this meeting's cases." in text_of(refused)
+    assert count(CaseResolution) == 0  # not taken as the meeting's own resolution
+    saved = client.post(f"/staff/comments/meetings/{meeting.id}/resolution", data={"case_id": "", "resolution": "散會"})
+    assert saved.status_code == 302
+    assert db.session.scalar(select(CaseResolution.text).where(CaseResolution.case_id.is_(None))) == "散會"
