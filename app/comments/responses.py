@@ -7,7 +7,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
 from ..extensions import db
-from ..rules.comments import APPROVED, DECISIONS, DRAFT, PUBLISHED, approval_problems, response_days_problems
+from ..rules.comments import (
+    APPROVED,
+    DECISIONS,
+    DEFAULT_RESPONSE_DAYS,
+    DRAFT,
+    PUBLISHED,
+    approval_problems,
+    response_days_problems,
+)
 from ..rules.names import clean_text
 from ..violations import RuleViolation
 from .mails import send_answer_published
@@ -150,6 +158,14 @@ def settings_for(organizer_id: int) -> CommentSettings:
         db.session.add(settings)
         db.session.flush()
     return settings
+
+
+def response_days_for(organizer_id: int | None) -> int:
+    """How many days the organizer gives for an approved response (the default when never set), read only."""
+    if not organizer_id:
+        return DEFAULT_RESPONSE_DAYS
+    days = db.session.scalar(select(CommentSettings.response_days).where(CommentSettings.organizer_id == organizer_id))
+    return days or DEFAULT_RESPONSE_DAYS
 
 
 def set_response_days(organizer_id: int, days: int | None, *, actor, now: datetime) -> CommentSettings:

@@ -62,17 +62,15 @@ def dashboard():
     """Per plan and per meeting: comments still lacking an approved response, and those overdue."""
     require("comment.manage")
     organizer_id = None if current_user.is_admin else current_user.organizer_id
-    settings = responses.settings_for(organizer_id) if organizer_id else None
-    form = SettingsForm(obj=settings)
+    days = responses.response_days_for(organizer_id)  # a GET writes nothing (no settings row made here)
+    form = SettingsForm(data={"response_days": days})
     if organizer_id and request.method == "POST":
         done, refused = submit(form, lambda: responses.set_response_days(
             organizer_id, form.response_days.data, actor=current_user, now=utcnow()),
             gettext("Response deadline saved."), lambda _: url_for(".dashboard"))
         if done:
             return done
-    db.session.commit()  # the settings row created with its defaults
     now = utcnow()
-    days = settings.response_days if settings else 30
     where = [] if organizer_id is None else [Comment.organizer_id == organizer_id]
     mine = [] if organizer_id is None else [Plan.organizer_id == organizer_id]
     plans = db.session.scalars(select(Plan).where(*mine).order_by(Plan.name)).all()

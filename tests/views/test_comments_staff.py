@@ -193,6 +193,22 @@ def test_the_dashboard_counts_missing_and_overdue(app, own_user_per_request):
     assert client_as(app, people["secretariat"]).post("/staff/comments/", data={"response_days": "14"}).status_code == 302
 
 
+def test_the_dashboard_writes_nothing_on_a_visit_and_a_wrong_deadline_is_refused_beside_it_kept(
+        app, own_user_per_request):
+    from app.comments.models import CommentSettings
+    _plan, _comment, people = _setup()
+    clerk = client_as(app, people["secretariat"])
+    clerk.set_cookie("lang", "en")
+    page = clerk.get("/staff/comments/")
+    assert page.status_code == 200 and 'value="30"' in text_of(page)  # the default, shown
+    assert count(CommentSettings) == 0  # a visit made no settings row
+    refused = clerk.post("/staff/comments/", data={"response_days": "400"})
+    assert refused.status_code == 400 and "between 1 and 365 days" in field_error(refused, "response_days")
+    assert 'value="400"' in text_of(refused) and count(CommentSettings) == 0
+    assert clerk.post("/staff/comments/", data={"response_days": "14"}).status_code == 302
+    assert 'value="14"' in text_of(clerk.get("/staff/comments/"))
+
+
 def test_published_minutes_export_as_pdf_odt_ods_and_csv_with_their_rows(app, own_user_per_request):
     import re as _re
 
