@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from markupsafe import Markup
 
 from ..extensions import db
+from ..freshness import conditional_page
 from ..meetings.public_pages import public_meeting_or_404
 from ..plans.models import Plan
 from ..spreadsheets import ODS_MIMETYPE, to_csv, to_ods
@@ -38,16 +39,20 @@ def adoption_print(plan_id):
 
 @bp.get("/plans/<int:plan_id>/adoption.<any(pdf, odt, ods):fmt>")
 def adoption_document(plan_id, fmt):
-    """The adoption-status table as PDF, ODT or ODS."""
+    """The adoption-status table as PDF, ODT or ODS: built again only when the table changed (ETag, 304);
+    writing a PDF costs far more than reading the rows."""
     plan, rows = _plan_rows(plan_id)
     table = adoption_table(rows)
-    if fmt == "ods":
-        body = to_ods(table, "adoption")
-    elif fmt == "odt":
-        body = to_odt(plan.name, [("table", table)])
-    else:
-        body = to_pdf(render_template("comments/adoption_print.html", plan=plan, table=table, for_pdf=True))
-    return _download(body, FORMATS[fmt], f"adoption-{plan.id}.{fmt}")
+
+    def build():
+        if fmt == "ods":
+            body = to_ods(table, "adoption")
+        elif fmt == "odt":
+            body = to_odt(plan.name, [("table", table)])
+        else:
+            body = to_pdf(render_template("comments/adoption_print.html", plan=plan, table=table, for_pdf=True))
+        return _download(body, FORMATS[fmt], f"adoption-{plan.id}.{fmt}")
+    return conditional_page((plan.name, table), build)
 
 
 @bp.get("/plans/<int:plan_id>/adoption.csv")
@@ -90,16 +95,20 @@ def minutes_print(meeting_id):
 
 @bp.get("/meetings/<int:meeting_id>/minutes.<any(pdf, odt, ods, csv):fmt>")
 def minutes_document(meeting_id, fmt):
-    """The newest minutes as PDF, ODT, ODS or CSV."""
+    """The newest minutes as PDF, ODT, ODS or CSV: a published version never changes, so a repeat download
+    is a 304 (ETag) and a proxy may keep it, instead of WeasyPrint writing the PDF again for every visitor."""
     meeting, version = _published(meeting_id)
-    if fmt == "ods":
-        body = to_ods(minutes_rows(version), "minutes")
-    elif fmt == "csv":
-        body = to_csv(minutes_rows(version))
-    elif fmt == "odt":
-        body = to_odt(meeting.title, minutes_blocks(version))
-    else:
-        html = render_template("comments/minutes_print.html", meeting=meeting, version=version, rich=Markup,
-                               for_pdf=True)
-        body = to_pdf(html)
-    return _download(body, FORMATS[fmt], f"minutes-{meeting.id}-v{version.number}.{fmt}")
+
+    def build():
+        if fmt == "ods":
+            body = to_ods(minutes_rows(version), "minutes")
+        elif fmt == "csv":
+            body = to_csv(minutes_rows(version))
+        elif fmt == "odt":
+            body = to_odt(meeting.title, minutes_blocks(version))
+        else:
+            html = render_template("comments/minutes_print.html", meeting=meeting, version=version, rich=Markup,
+                                   for_pdf=True)
+            body = to_pdf(html)
+        return _download(body, FORMATS[fmt], f"minutes-{meeting.id}-v{version.number}.{fmt}")
+    return conditional_page((meeting, version), build)

@@ -192,6 +192,10 @@ def test_adoption_exports_parse_as_odt_ods_and_pdf_with_chinese_text(client, mak
     assert pdf.headers["Content-Type"] == "application/pdf"
     text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_data())).pages))
     assert "農地" in text and "海岸" in text
+    again = client.get(f"/plans/{plan.id}/adoption.pdf", headers={"If-None-Match": pdf.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""  # not written again while the table is the same
+    assert client.get(f"/plans/{plan.id}/adoption.pdf?decision=adopted",
+                      headers={"If-None-Match": pdf.headers["ETag"]}).status_code == 200  # another table
 
 
 @pytest.mark.one_engine

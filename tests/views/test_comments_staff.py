@@ -233,8 +233,11 @@ def test_published_minutes_export_as_pdf_odt_ods_and_csv_with_their_rows(app, ow
     assert any("甲委員" in teletype.extractText(p) for p in odt.getElementsByType(P))
     csv_text = client.get(f"/meetings/{meeting.id}/minutes.csv").get_data().decode("utf-8-sig")
     assert "海岸地區應劃為保育區。" in csv_text
-    pdf = PdfReader(io.BytesIO(client.get(f"/meetings/{meeting.id}/minutes.pdf").get_data()))
+    downloaded = client.get(f"/meetings/{meeting.id}/minutes.pdf")
+    pdf = PdfReader(io.BytesIO(downloaded.get_data()))
     assert "海岸地區" in _re.sub(r"\s+", "", "".join(page.extract_text() for page in pdf.pages))
+    assert client.get(f"/meetings/{meeting.id}/minutes.pdf",
+                      headers={"If-None-Match": downloaded.headers["ETag"]}).status_code == 304  # unchanged version
     assert client.get(f"/meetings/{meeting.id}/minutes/print").status_code == 200
 
 
