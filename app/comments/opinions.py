@@ -1,21 +1,18 @@
 """Written opinions (P4): taken online during the exhibition (P3), or entered by staff from paper, fax or
 e-mail with a scan; each becomes one comment, which staff may split later."""
-import hashlib
 import secrets
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..materials.services import WRITTEN, check_upload, display_filename
+from ..materials.services import store_upload
 from ..params import MAX_ID
 from ..rules import Problem
 from ..rules.comments import OPEN, exhibition_state, opinion_problems
 from ..rules.comments import WRITTEN as WRITTEN_SOURCE
 from ..rules.names import clean_text, email_is_sendable
-from ..storage import file_store
 from ..timefmt import to_local
 from ..violations import RuleViolation
 from . import links
@@ -98,19 +95,14 @@ def _create(plan, cleaned: dict, *, channel: str, received_at: datetime, now: da
 
 
 def store_file(submission: Submission, upload, *, is_scan: bool) -> SubmissionFile:
-    """Check an attachment as materials are checked (type, first bytes, size) and store it."""
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    data = upload.stream.read(limit + 1)
+    """Check an attachment as materials are checked (type, first bytes, size) and store it as they are."""
     try:
-        ext, content_type = check_upload(upload.filename, data[:16], len(data), limit)
+        saved = store_upload(upload)
     except RuleViolation as refused:  # the problem goes next to this form's own file field
         field = "scan" if is_scan else "files"
         raise RuleViolation([Problem(field, p.code, p.params) for p in refused.problems]) from refused
-    stored, store = f"{secrets.token_hex(16)}.{ext}", file_store()
-    db.session.info.setdefault(WRITTEN, []).append((store, stored))  # removed if the transaction rolls back
-    store.put(stored, data, content_type)
-    record = SubmissionFile(stored_name=stored, original_filename=display_filename(upload.filename, ext),
-                            content_type=content_type, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+    record = SubmissionFile(stored_name=saved.stored_name, original_filename=saved.original_filename,
+                            content_type=saved.content_type, size_bytes=saved.size_bytes, sha256=saved.sha256,
                             is_scan=is_scan)
     submission.files.append(record)
     return record

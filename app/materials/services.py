@@ -4,6 +4,7 @@ import logging
 import os
 import secrets
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import current_app
 from jinja2.filters import do_filesizeformat  # the templates' filesizeformat(true): 4.0 KiB
@@ -88,18 +89,33 @@ def attach_material(owner, *, title: str, category: str, upload=None, link_url: 
     return material
 
 
-def _store_upload(material: Material, upload):
+class StoredUpload(NamedTuple):
+    """An upload as written to the file store: its key and what a row records of it."""
+
+    stored_name: str
+    original_filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+def store_upload(upload) -> StoredUpload:
+    """Check an upload (type, first bytes, size; RuleViolation on the field `file`) and write it to the file
+    store under a new random name; it is removed again if the transaction rolls back. Materials and the
+    files of written opinions are stored alike."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     ext, content_type = check_upload(upload.filename, data[:16], _full_size(upload.stream, len(data)), limit)
     stored, store = f"{secrets.token_hex(16)}.{ext}", file_store()
     db.session.info.setdefault(WRITTEN, []).append((store, stored))  # removed again if the transaction rolls back
     store.put(stored, data, content_type)
-    material.stored_name = stored
-    material.original_filename = display_filename(upload.filename, ext)
-    material.content_type = content_type
-    material.size_bytes = len(data)
-    material.sha256 = hashlib.sha256(data).hexdigest()
+    return StoredUpload(stored, display_filename(upload.filename, ext), content_type, len(data),
+                        hashlib.sha256(data).hexdigest())
+
+
+def _store_upload(material: Material, upload):
+    (material.stored_name, material.original_filename, material.content_type, material.size_bytes,
+     material.sha256) = store_upload(upload)
 
 
 def change_material(material: Material, owner, *, title: str, category: str, link_url: str = "", actor,
