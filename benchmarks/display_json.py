@@ -78,8 +78,9 @@ def seed(url: str) -> tuple[int, object]:
 
 
 def _version(meeting_id: int) -> int:
-    from app.dayof.display import display_version
-    return display_version(meeting_id)
+    """The course's version, as display.json reads it (its first query)."""
+    from app.dayof.display import read_head
+    return read_head(meeting_id).version or 0
 
 
 def console(app, meeting_id: int, turn_id: int, actor_id: int, stop: threading.Event, every: float, done: list):
